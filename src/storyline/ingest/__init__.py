@@ -1,0 +1,72 @@
+"""Readers: files, folders and stdin in several formats -> Story records, or Rejects.
+
+A reader never raises on bad input: each problem becomes a Reject naming the file, the
+line and the reason, and reading goes on with the next record.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..model import Reject, Story
+from .formats import FORMATS, read_bytes, sniff_format
+from .validate import DEFAULT_MAX_CHARS
+
+__all__ = ["read_paths", "read_source", "dedupe", "DEFAULT_MAX_CHARS", "SUFFIXES"]
+
+SUFFIXES = {".txt": "seed", ".story": "seed", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+            ".csv": "csv", ".html": "html", ".htm": "html"}
+
+
+def _files(path: Path) -> Iterator[Path]:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and not child.name.startswith("."):
+                yield child
+    else:
+        yield path
+
+
+def read_source(name: str, data: bytes, fmt: str | None = None,
+                max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Story | Reject]:
+    """Read one already-loaded input (a file's bytes or stdin) in the given or sniffed format."""
+    fmt = fmt or sniff_format(data)
+    yield from FORMATS[fmt](name, data, max_chars)
+
+
+def read_paths(paths: Iterable[str | Path], fmt: str | None = None,
+               max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Story | Reject]:
+    """Yield a Story or a Reject for every record under the given paths ('-' is stdin)."""
+    for raw in paths:
+        if str(raw) == "-":
+            yield from read_source("<stdin>", sys.stdin.buffer.read(), fmt, max_chars)
+            continue
+        root = Path(raw)
+        if not root.exists():
+            yield Reject(str(root), 0, "missing", "no such file or directory")
+            continue
+        for file in _files(root):
+            file_fmt = fmt or SUFFIXES.get(file.suffix.lower())
+            if file_fmt is None and root.is_dir():
+                continue  # a folder may hold other files (README, images): only known suffixes count
+            data, problem = read_bytes(file)
+            if problem:
+                yield problem
+                continue
+            yield from read_source(str(file), data, file_fmt, max_chars)
+
+
+def dedupe(records: Iterable[Story | Reject]) -> Iterator[Story | Reject]:
+    """Turn the second and later copies of a story within one batch into 'duplicate' rejects."""
+    seen: dict[str, Story] = {}
+    for rec in records:
+        if isinstance(rec, Story):
+            first = seen.get(rec.id)
+            if first is not None:
+                where = f"{first.origin.source}:{first.origin.line}" if first.origin else "earlier"
+                yield Reject(rec.origin.source if rec.origin else "?", rec.origin.line if rec.origin else 0,
+                             "duplicate", f"story {rec.id} already read at {where}")
+                continue
+            seen[rec.id] = rec
+        yield rec

@@ -1,0 +1,189 @@
+"""Shipped, versioned knowledge: countries, roles, known actors, event and speech verbs.
+
+Everything here is data read from the TSV files beside this module; the code only loads it.
+Bump KB_VERSION when a file changes meaning, so stored analyses can say what coded them.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+KB_VERSION = "2026.11.1"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines, delimiter="\t",
+                                                                                    quoting=csv.QUOTE_NONE)]
+
+
+def _header_rows(name: str, header: list[str]) -> list[dict[str, str]]:
+    """Files whose header is a comment line (hand-kept files start with documentation)."""
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    out = []
+    for ln in text.splitlines():
+        if not ln.strip() or ln.startswith("#"):
+            continue
+        cells = ln.split("\t")
+        out.append({h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
+    return out
+
+
+@dataclass(frozen=True)
+class Country:
+    alpha3: str
+    alpha2: str
+    name: str
+    geonameid: int | None
+    population: int
+    lat: float | None
+    lon: float | None
+    capital: str
+
+
+@dataclass
+class Countries:
+    by_alpha3: dict[str, Country]
+    by_alpha2: dict[str, str]
+    names: dict[str, str]  # lower-cased name or alias -> alpha3
+    demonyms: dict[str, str]  # lower-cased demonym -> alpha3
+
+    def lookup(self, text: str) -> str | None:
+        key = text.lower().removeprefix("the ").strip()
+        return self.names.get(key) or self.demonyms.get(key)
+
+
+@lru_cache(maxsize=1)
+def countries() -> Countries:
+    by3, by2, names, dem = {}, {}, {}, {}
+    for r in _rows("countries.tsv"):
+        c = Country(r["alpha3"], r["alpha2"], r["name"], int(r["geonameid"]) if r["geonameid"] else None,
+                    int(r["population"] or 0), float(r["lat"]) if r["lat"] else None,
+                    float(r["lon"]) if r["lon"] else None, r["capital"])
+        by3[c.alpha3] = c
+        by2[c.alpha2] = c.alpha3
+        for n in [c.name, *r["aliases"].split("|")]:
+            if n:
+                names.setdefault(n.lower(), c.alpha3)
+        for d in r["demonyms"].split("|"):
+            if d:
+                dem.setdefault(d.lower(), c.alpha3)
+    for r in _header_rows("country_aliases.tsv", ["alias", "alpha3", "kind"]):
+        (dem if r["kind"] == "demonym" else names)[r["alias"].lower()] = r["alpha3"]
+    return Countries(by3, by2, names, dem)
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str
+    kind: str  # person, group, org
+
+
+@lru_cache(maxsize=1)
+def roles() -> dict[str, Role]:
+    out: dict[str, Role] = {}
+    for r in _header_rows("roles.tsv", ["lemma", "role", "kind"]):
+        out.setdefault(r["lemma"].lower(), Role(r["role"], r["kind"]))
+    return out
+
+
+@dataclass
+class KnownActor:
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    role: str | None
+    aliases: list[str]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    description: str
+
+
+@dataclass
+class ActorBook:
+    rows: list[KnownActor]
+    by_alias: dict[str, list[KnownActor]] = field(default_factory=dict)
+
+    def lookup(self, name: str, on: dt.date | None = None) -> KnownActor | None:
+        """The known actor called `name`, in the office held on the given date."""
+        cands = self.by_alias.get(name.lower().removeprefix("the ").strip())
+        if not cands:
+            return None
+        if on is not None:
+            for c in cands:
+                if (c.valid_from is None or c.valid_from <= on) and (c.valid_to is None or on <= c.valid_to):
+                    return c
+        return cands[0]
+
+
+def _date(s: str) -> dt.date | None:
+    return dt.date.fromisoformat(s) if s else None
+
+
+@lru_cache(maxsize=1)
+def actors() -> ActorBook:
+    header = ["id", "name", "kind", "country", "role", "aliases", "from", "to", "description"]
+    rows = [KnownActor(r["id"], r["name"], r["kind"], r["country"] or None, r["role"] or None,
+                       [a for a in r["aliases"].split("|") if a], _date(r["from"]), _date(r["to"]),
+                       r["description"]) for r in _header_rows("actors.tsv", header)]
+    book = ActorBook(rows)
+    for a in rows:
+        for n in {a.name, *a.aliases}:
+            book.by_alias.setdefault(n.lower().removeprefix("the ").strip(), []).append(a)
+    return book
+
+
+@dataclass(frozen=True)
+class CameoCode:
+    code: str
+    description: str
+    goldstein: float | None
+    plover: str
+    mode: str
+    context: str
+
+    @property
+    def quad_class(self) -> int:
+        """GDELT/ICEWS quad class: 1 verbal coop., 2 material coop., 3 verbal conflict, 4 material conflict."""
+        root = int(self.code[:2])
+        return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+@lru_cache(maxsize=1)
+def cameo() -> dict[str, CameoCode]:
+    return {r["cameo"]: CameoCode(r["cameo"], r["description"],
+                                  float(r["goldstein"]) if r["goldstein"] else None,
+                                  r["plover"], r["mode"], r["context"]) for r in _rows("cameo.tsv")}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pos: str
+    lemma: str
+    particle: str
+    objects: tuple[str, ...]
+    cameo: str
+    plover: str
+    mode: str
+    flags: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[tuple[str, str], list[Trigger]]:
+    header = ["pos", "lemma", "particle", "object", "cameo", "plover", "mode", "flags", "note"]
+    out: dict[tuple[str, str], list[Trigger]] = {}
+    for r in _header_rows("verbs.tsv", header):
+        t = Trigger(r["pos"], r["lemma"], r["particle"], tuple(o for o in r["object"].split("|") if o),
+                    r["cameo"], r["plover"], r["mode"], frozenset(f for f in r["flags"].split(",") if f))
+        out.setdefault((t.pos, t.lemma), []).append(t)
+    return out
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> dict[str, str]:
+    return {r["lemma"]: r["kind"] for r in _header_rows("speech.tsv", ["lemma", "kind"])}
