@@ -1,0 +1,263 @@
+"""The `storyline` command: a thin shell over storyline.runner, storyline.store and storyline.export."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from .store import DEFAULT_DB, Store
+
+app = typer.Typer(help="storyline: who did what to whom, when, where — and who said what — from dated news stories.",
+                  no_args_is_help=True, add_completion=False)
+# Piped output (CI logs, `| less`) gets a wide console rather than rich's 80-column default.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _open(db: Path) -> Store:
+    try:
+        return Store(db, read_only=True)
+    except FileNotFoundError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(2)
+
+
+def _emit(cols: list[str], rows: list[tuple], fmt: Fmt, title: str, wrap: set[str] = frozenset()) -> None:
+    if fmt is Fmt.json:
+        sys.stdout.write(json.dumps([dict(zip(cols, r)) for r in rows], default=str, ensure_ascii=False, indent=1) + "\n")
+        return
+    if fmt is Fmt.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(cols)
+        w.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+        return
+    table = Table(title=f"{title} ({len(rows)})", show_lines=False, header_style="bold")
+    for c in cols:
+        table.add_column(c, overflow="fold", max_width=70 if c in wrap else 30)
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r])
+    out.print(table)
+
+
+def _filters(actor, type_, since, until, place, *, actor_cols, type_col, date_col, place_col):
+    where, params = [], []
+    if actor:
+        where.append("(" + " OR ".join(f"{c} ILIKE ?" for c in actor_cols) + ")")
+        params += [f"%{actor}%"] * len(actor_cols)
+    if type_ and type_col:
+        where.append(f"{type_col} ILIKE ?")
+        params.append(type_)
+    if since:
+        where.append(f"{date_col} >= ?")
+        params.append(since)
+    if until:
+        where.append(f"{date_col} <= ?")
+        params.append(until)
+    if place and place_col:
+        where.append(f"{place_col} ILIKE ?")
+        params.append(f"%{place}%")
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+@app.command()
+def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or '-' for stdin.")],
+           db: DbOpt = Path(DEFAULT_DB),
+           format: Annotated[Optional[str], typer.Option("--input-format", help="seed, jsonl, csv or html; "
+                                                          "default: from the file suffix")] = None,
+           batch_size: Annotated[int, typer.Option(help="Stories per batch (and per transaction).")] = 64,
+           max_chars: Annotated[int, typer.Option(help="Reject stories longer than this.")] = 200_000) -> None:
+    """Analyze stories into the database. Bad input is reported and kept in the rejects table."""
+    from .runner import ingest as run_ingest
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} read"),
+                  TimeElapsedColumn(), console=err, transient=False) as progress:
+        task = progress.add_task("loading model", total=None)
+
+        def seen(rec) -> None:
+            progress.update(task, advance=1, description="analyzing")
+
+        def rejected(r) -> None:
+            progress.console.print(f"[yellow]rejected[/] {r.source}:{r.line}: {r.reason}: {r.detail}")
+
+        summary = run_ingest(paths, db, batch_size=batch_size, max_chars=max_chars, fmt=format,
+                             on_story=seen, on_reject=rejected)
+        progress.update(task, description="done")
+    err.print(f"{summary.stories} stories written, {summary.unchanged} unchanged, {summary.events} events, "
+              f"{summary.quotes} quotes, {len(summary.rejects)} rejected -> {db}")
+
+
+@app.command()
+def events(db: DbOpt = Path(DEFAULT_DB),
+           actor: Annotated[Optional[str], typer.Option(help="Source or target name, id or code contains.")] = None,
+           type: Annotated[Optional[str], typer.Option("--type", help="PLOVER type (ASSAULT) or CAMEO code.")] = None,
+           since: Annotated[Optional[str], typer.Option(help="Events on or after YYYY-MM-DD.")] = None,
+           until: Annotated[Optional[str], typer.Option(help="Events on or before YYYY-MM-DD.")] = None,
+           place: Annotated[Optional[str], typer.Option(help="Place name contains.")] = None,
+           story: Annotated[Optional[str], typer.Option(help="Only this story id.")] = None,
+           format: FmtOpt = Fmt.table) -> None:
+    """Events: who did what to whom, when, where, with the sentence they came from."""
+    where, params = _filters(actor, None, since, until, place,
+                             actor_cols=["source_name", "source_code", "source_id", "target_name", "target_code",
+                                         "target_id"], type_col=None, date_col="coalesce(date_latest, story_date)",
+                             place_col="place_name")
+    if type:
+        where += (" AND " if where else " WHERE ") + "(plover_type ILIKE ? OR cameo = ?)"
+        params += [type, type]
+    if story:
+        where += (" AND " if where else " WHERE ") + "story_id = ?"
+        params.append(story)
+    cols = (("date_value AS date", "plover_type || coalesce('/' || plover_mode, '') || ' ' || cameo AS event",
+             "source_name || ' [' || coalesce(source_code, '?') || ']' AS source",
+             "target_name || ' [' || coalesce(target_code, '?') || ']' AS target", "place_name AS place",
+             "nullif(modality, 'asserted') AS modality", "sentence")
+            if format is Fmt.table else ("*",))
+    with _open(db) as st:
+        c, rows = st.query(f"SELECT {', '.join(cols)} FROM event_rows{where} "
+                           "ORDER BY story_date, story_id, event_no", params)
+    _emit(c, rows, format, "events", wrap={"sentence"})
+
+
+@app.command()
+def quotes(db: DbOpt = Path(DEFAULT_DB),
+           speaker: Annotated[Optional[str], typer.Option(help="Speaker name or id contains.")] = None,
+           actor: Annotated[Optional[str], typer.Option(help="Same as --speaker.")] = None,
+           since: Annotated[Optional[str], typer.Option(help="Stories on or after YYYY-MM-DD.")] = None,
+           until: Annotated[Optional[str], typer.Option(help="Stories on or before YYYY-MM-DD.")] = None,
+           direct: Annotated[Optional[bool], typer.Option("--direct/--indirect", help="Only one kind.")] = None,
+           format: FmtOpt = Fmt.table) -> None:
+    """Quotes with their speakers, direct and indirect."""
+    where, params = _filters(speaker or actor, None, since, until, None,
+                             actor_cols=["speaker_name", "speaker_id", "speaker_text"], type_col=None,
+                             date_col="story_date", place_col=None)
+    if direct is not None:
+        where += (" AND " if where else " WHERE ") + "direct = ?"
+        params.append(direct)
+    cols = ("story_date", "speaker_name", "speaker_code", "speaker_text", "cue", "direct", "speech_date", "text") \
+        if format is Fmt.table else ("*",)
+    with _open(db) as st:
+        c, rows = st.query(f"SELECT {', '.join(cols)} FROM quote_rows{where} ORDER BY story_date, story_id, quote_no",
+                           params)
+    _emit(c, rows, format, "quotes", wrap={"text"})
+
+
+@app.command()
+def actors(db: DbOpt = Path(DEFAULT_DB),
+           actor: Annotated[Optional[str], typer.Option(help="Name, alias, id or code contains.")] = None,
+           format: FmtOpt = Fmt.table) -> None:
+    """Canonical actors with their codes, aliases and how often they are mentioned."""
+    where, params = "", []
+    if actor:
+        where = (" WHERE a.name ILIKE ? OR a.actor_id ILIKE ? OR a.code ILIKE ? OR a.actor_id IN "
+                 "(SELECT actor_id FROM actor_aliases WHERE alias ILIKE ?)")
+        params = [f"%{actor}%"] * 4
+    with _open(db) as st:
+        c, rows = st.query(
+            "SELECT a.actor_id, a.name, a.code, a.kind, a.description, "
+            "(SELECT string_agg(alias, '; ' ORDER BY alias) FROM actor_aliases x WHERE x.actor_id = a.actor_id "
+            " AND x.alias <> a.name) AS aliases, "
+            "(SELECT count(*) FROM mentions m WHERE m.actor_id = a.actor_id) AS mentions "
+            f"FROM actors a{where} ORDER BY mentions DESC, a.name", params)
+    _emit(c, rows, format, "actors", wrap={"aliases"})
+
+
+@app.command()
+def places(db: DbOpt = Path(DEFAULT_DB),
+           place: Annotated[Optional[str], typer.Option(help="Name contains.")] = None,
+           format: FmtOpt = Fmt.table) -> None:
+    """Places resolved to GeoNames, with coordinates, mentions and events located there."""
+    where, params = ("", []) if not place else (" WHERE p.name ILIKE ?", [f"%{place}%"])
+    with _open(db) as st:
+        c, rows = st.query(
+            "SELECT p.geonameid, p.name, p.country, p.feature_code, p.lat, p.lon, "
+            "(SELECT count(*) FROM place_mentions m WHERE m.geonameid = p.geonameid) AS mentions, "
+            "(SELECT count(*) FROM events e WHERE e.geonameid = p.geonameid) AS events "
+            f"FROM places p{where} ORDER BY events DESC, mentions DESC", params)
+    _emit(c, rows, format, "places")
+
+
+@app.command()
+def show(story_id: Annotated[str, typer.Argument(help="A story id (a unique prefix is enough).")],
+         db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """One story with its extractions marked, and the events it produced."""
+    with _open(db) as st:
+        _, found = st.query("SELECT story_id, date, title, text FROM stories WHERE story_id LIKE ? || '%'", [story_id])
+        if len(found) != 1:
+            err.print(f"[red]error:[/] {len(found)} stories match {story_id!r}")
+            raise typer.Exit(2)
+        sid, date, title, text = found[0]
+        marks = []
+        for sql, style in (("SELECT start, \"end\", 'actor ' || coalesce(code, '') FROM mentions WHERE story_id = ?", "bold cyan"),
+                           ("SELECT start, \"end\", 'time ' || value FROM times WHERE story_id = ?", "bold magenta"),
+                           ("SELECT start, \"end\", 'place' FROM place_mentions WHERE story_id = ?", "bold green"),
+                           ("SELECT start, \"end\", 'quote' FROM quotes WHERE story_id = ? AND direct", "italic yellow")):
+            marks += [(s, e, label, style) for s, e, label in st.query(sql, [sid])[1]]
+        _, ev = st.query("SELECT date_value, plover_type, cameo, source_code, target_code, place_name, trigger "
+                         "FROM event_rows WHERE story_id = ? ORDER BY event_no", [sid])
+    body = Text(text)
+    for s, e, _, style in marks:
+        body.stylize(style, s, e)
+    out.rule(f"{sid}  {date}  {title or ''}")
+    out.print(body)
+    out.print(Text("actors ", style="bold cyan") + Text("times ", style="bold magenta") +
+              Text("places ", style="bold green") + Text("quotes", style="italic yellow"))
+    _emit(["date", "type", "cameo", "source", "target", "place", "trigger"], ev, Fmt.table, "events")
+
+
+@app.command()
+def sql(query: Annotated[str, typer.Argument(help="A SELECT statement (the database is opened read-only).")],
+        db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table) -> None:
+    """Run a read-only SQL query against the database."""
+    if not re.match(r"^\s*(select|with|describe|show|pragma|summarize|from)\b", query, re.IGNORECASE):
+        err.print("[red]error:[/] only read-only queries (SELECT, WITH, DESCRIBE, SHOW) are allowed")
+        raise typer.Exit(2)
+    with _open(db) as st:
+        try:
+            c, rows = st.query(query)
+        except Exception as e:  # duckdb raises many kinds; the message is what the user needs
+            err.print(f"[red]error:[/] {e}")
+            raise typer.Exit(2)
+    _emit(c, rows, format, "result")
+
+
+@app.command()
+def export(out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Folder (a file for geojson).")],
+           format: Annotated[str, typer.Option("--format", "-f", help="parquet, csv, jsonl or geojson")] = "parquet",
+           db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Export events, quotes, actors, places, times, stories and rejects."""
+    from .export import FORMATS, export as run_export
+
+    if format not in FORMATS:
+        err.print(f"[red]error:[/] unknown format {format!r}: choose from {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    with _open(db) as st:
+        files = run_export(st, format, out_path)
+    for f in files:
+        err.print(f"wrote {f}")
+
+
+if __name__ == "__main__":
+    app()
