@@ -28,9 +28,19 @@ for _name, _default in _EXTENSIONS.items():
         Doc.set_extension(_name, default=_default)
 
 
+@Language.component("storyline_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line ends a sentence: the parser alone sometimes runs a sentence across paragraphs."""
+    for tok in doc[1:]:
+        if doc[tok.i - 1].is_space and doc[tok.i - 1].text.count("\n") >= 2:
+            tok.is_sent_start = True
+    return doc
+
+
 def build_nlp(model: str = MODEL) -> Language:
     """The English model with storyline's stages appended."""
     nlp = spacy.load(model)
+    nlp.add_pipe("storyline_paragraphs", before="parser")
     for stage in STAGES:
         nlp.add_pipe(stage)
     return nlp

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from .. import kb
 from ..model import Actor, Mention
 
+DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
 ROLE_NAMES = {"GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
@@ -220,22 +221,25 @@ class ActorLinker:
             owner = self.actors.get(ref.actor_id) if ref else None
             if owner is not None and owner.country:
                 countries.append(owner.country)
-        if not countries and role in ("CVL", "REF") and self.focus:
+        if not countries and role in DOMESTIC_ROLES and self.focus and poss is None:
+            # "police", "the army", "residents" with no nationality: the story's country, as coders usually assume
             countries.append(self.focus)
         for a3 in countries or [None]:
             code = f"{a3 or ''}{role}"
             c = self.countries.by_alpha3.get(a3) if a3 else None
             name = f"{c.name if c else 'unidentified'} {ROLE_NAMES.get(role, role)}"
-            self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk, "group", head=root.i)
+            singular = root.tag_ in ("NN", "NNP") and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person"
+            self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
+                      "person-role" if singular else "group", head=root.i)
 
     # ---- pronouns ----
     def _antecedent(self, tok: Token) -> _Ref | None:
-        want = "person" if tok.lower_ in PERSON_PRONOUNS else "group"
+        kinds = {"person", "person-role"} if tok.lower_ in PERSON_PRONOUNS else {"group", "organization", "country"}
         best = None
         for r in self.refs:
             if r.end > tok.i:
                 continue
-            if (want == "person") == (r.kind == "person") and (best is None or r.end > best.end):
+            if r.kind in kinds and (best is None or r.end > best.end):
                 best = r
         return best
 

@@ -36,7 +36,8 @@ class EntityCorrector:
         ents = []
         for ent in doc.ents:
             label = self._label(ent, person_tokens)
-            ents.append(ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label))
+            if label:
+                ents.append(ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label))
         ents.extend(self._missed(doc, ents))
         doc.ents = filter_spans(ents)
         return doc
@@ -49,6 +50,10 @@ class EntityCorrector:
         known = self.book.lookup(text)
         if known is not None:
             return "PERSON" if known.kind == "person" else "ORG"
+        if label == "PERSON" and len(ent) == 1 and ent.root.dep_ == "compound":
+            head = self.roles.get(ent.root.head.lemma_.lower())
+            if head is not None and head.kind in ("group", "org"):
+                return ""  # "Riot police": a modifier of a collective noun, not a name
         if label in ("PERSON", "ORG") and self._is_place(ent, text, person_tokens):
             return "GPE"
         if label == "ORG" and self._has_person_appositive(ent):

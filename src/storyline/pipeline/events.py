@@ -59,9 +59,7 @@ class EventCoder:
                 continue
             for trig in self.triggers.get((pos, lemma), ()):
                 if self._matches(tok, trig):
-                    ev = self._code(tok, trig)
-                    if ev is not None:
-                        events.append(ev)
+                    events.extend(self._code(tok, trig))
                     break
         doc._.events = self._dedupe(events)
         return doc
@@ -120,17 +118,24 @@ class EventCoder:
                     from ..model import Actor  # local: only needed when a place becomes an actor
                     self.doc._.actors[ids[0]] = Actor(ids[0], c.name if c else pm.place.name, "country",
                                                       pm.place.country, None)
+        if not ids and tok.pos_ in ("NOUN", "PRON"):
+            # "representatives of the RSF", "members of the army": the group the people belong to
+            of = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj"), None)
+            if of is not None:
+                ids = self._actors(of)
         for conj in (c for c in tok.children if c.dep_ == "conj"):
             ids += [i for i in self._actors(conj) if i not in ids]
         return ids
 
     # ---- coding ----
-    def _code(self, tok: Token, trig: kb.Trigger) -> Event | None:
+    def _code(self, tok: Token, trig: kb.Trigger) -> list[Event]:
+        """Events for one trigger: one per source actor ("A and B hosted talks" is two hosts)."""
         if any(c.dep_ == "neg" for c in tok.children):
-            return None
+            return []
         speech_verb, speech_kind = self._speech_ancestor(tok)
         if speech_kind == "deny" and "deny" not in trig.flags:
-            return None  # the denied act did not happen as far as the text says; the denial is coded
+            return []  # the denied act did not happen as far as the text says; the denial is coded
         code = trig.cameo
         source_ids: list[str]
         target_ids: list[str]
@@ -141,7 +146,7 @@ class EventCoder:
             source_ids, target_ids = self._verb_roles(tok, trig)
         if "accusation" in trig.flags:
             if speech_verb is None:
-                return None
+                return []
             # "X said Y committed war crimes": X accuses Y
             target_ids = source_ids
             source_ids = self._actors(subject_of(speech_verb))
@@ -154,17 +159,17 @@ class EventCoder:
             source_ids, target_ids = source_ids[:1], source_ids[1:2]
         if trig.lemma == "flee" and not any(self.doc._.actors[s].role in ("MIL", "REB") for s in source_ids
                                             if s in self.doc._.actors):
-            return None
+            return []
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
         if not source_ids and not (passive and target_ids):
-            return None  # who acted is the first thing an event row must say
+            return []  # who acted is the first thing an event row must say
         modality = self._modality(tok, modality)
         if modality == "intended" and self.cameo.get(code) and self.cameo[code].plover in ("ASSAULT", "COERCE"):
             code = INTENT_THREAT
         place_id, place_name, place_rule, place_country = self._place(tok, trig)
         entry = self.cameo.get(code)
         if entry is None:
-            return None
+            return []
         plover = trig.plover or entry.plover
         mode = trig.mode or entry.mode or None
         if plover == "CONSULT" and code.startswith("04") and place_country and source_ids and target_ids:
@@ -177,11 +182,12 @@ class EventCoder:
         quote_index = next((i for i, q in enumerate(self.doc._.quotes) if q.start <= tok.idx < q.end), None)
         confidence = 0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") \
             + 0.1 * (tok.pos_ == "VERB")
-        return Event(plover, mode, code, entry.goldstein, entry.quad_class,
-                     source_ids[0] if source_ids else None, target_ids[0] if target_ids else None,
-                     tok.text, tok.idx, sent.start_char, sent.end_char, date[0], date[1], date[2], date[3], date[4],
-                     place_id, place_name, place_rule, False, modality, round(confidence, 2),
-                     entry.context or None, quote_index)
+        return [Event(plover, mode, code, entry.goldstein, entry.quad_class, source,
+                      target_ids[0] if target_ids else None,
+                      tok.text, tok.idx, sent.start_char, sent.end_char, date[0], date[1], date[2], date[3], date[4],
+                      place_id, place_name, place_rule, False, modality, round(confidence, 2),
+                      entry.context or None, quote_index)
+                for source in (source_ids or [None])]
 
     def _verb_roles(self, tok: Token, trig: kb.Trigger) -> tuple[list[str], list[str]]:
         children = list(tok.children)
@@ -268,11 +274,19 @@ class EventCoder:
         for c in tok.children:
             if c.dep_ == "dobj" and c.i in self.place_of_token:
                 return found(c.i, "object")
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
-                for g in c.children:
-                    if g.dep_ == "pobj" and g.i in self.place_of_token:
-                        return found(g.i, "preposition")
+        def clause_tokens(t: Token):
+            for c in t.children:
+                if c.dep_ in CLAUSE_DEPS and c.pos_ in ("VERB", "AUX"):
+                    continue  # another clause: its places are its own
+                yield c
+                yield from clause_tokens(c)
+
+        preps = sorted((c for c in clause_tokens(tok) if c.dep_ == "prep" and c.lower_ in PLACE_PREPS),
+                       key=lambda c: (c.head != tok, abs(c.i - tok.i)))
+        for c in preps:
+            for g in c.children:
+                if g.dep_ == "pobj" and g.i in self.place_of_token and self.place_of_token[g.i][1].role == "place":
+                    return found(g.i, "preposition")
         sent = tok.sent
         near = [(abs(span.start - tok.i), span.root.i) for span, pm in self.doc._.places
                 if sent.start <= span.start < sent.end and pm.role == "place" and pm.place is not None]
