@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .. import kb
-from ..model import Event, TimeExpr
+from ..model import Actor, Event, TimeExpr
 from .quotes import subject_of
 
 PLACE_PREPS = {"in", "at", "across", "near", "from", "into", "to", "through", "inside", "outside", "around",
@@ -112,12 +112,7 @@ class EventCoder:
         if not ids and tok.i in self.place_of_token:
             _, pm = self.place_of_token[tok.i]
             if pm.place is not None and pm.place.country:
-                ids = [f"agent:{pm.place.country}"]
-                if ids[0] not in self.doc._.actors:
-                    c = self.countries.by_alpha3.get(pm.place.country)
-                    from ..model import Actor  # local: only needed when a place becomes an actor
-                    self.doc._.actors[ids[0]] = Actor(ids[0], c.name if c else pm.place.name, "country",
-                                                      pm.place.country, None)
+                ids = self._country_actor(pm.place.country)
         if not ids and tok.pos_ in ("NOUN", "PRON"):
             # "representatives of the RSF", "members of the army": the group the people belong to
             of = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -226,20 +221,19 @@ class EventCoder:
         for h in heads:
             for c in h.children:
                 if c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and self.countries.lookup(c.text)):
-                    source = source or self._actors(c) or self._country_actor(c.text)
+                    source = source or self._actors(c) or self._country_actor(self.countries.lookup(c.text))
                 elif c.dep_ == "prep" and c.lower_ in SOURCE_PREPS:
                     source = source or self._actors(next((g for g in c.children if g.dep_ == "pobj"), None))
                 elif c.dep_ == "prep" and c.lower_ in ("of", "against", "on", "with"):
                     target = target or self._actors(next((g for g in c.children if g.dep_ == "pobj"), None))
         return source, [t for t in target if t not in source]
 
-    def _country_actor(self, word: str) -> list[str]:
-        a3 = self.countries.lookup(word)
+    def _country_actor(self, a3: str | None) -> list[str]:
+        """The country itself as an actor ("the Russian invasion": RUS), added to the story's actors."""
         if not a3:
             return []
         aid = f"agent:{a3}"
         if aid not in self.doc._.actors:
-            from ..model import Actor
             c = self.countries.by_alpha3.get(a3)
             self.doc._.actors[aid] = Actor(aid, c.name if c else a3, "country", a3, None)
         return [aid]
