@@ -7,7 +7,7 @@ from itertools import islice
 from pathlib import Path
 
 from .ingest import DEFAULT_MAX_CHARS, dedupe, read_paths
-from .model import Analysis, Reject, Story
+from .model import Reject, Story
 from .pipeline import Pipeline, default_pipeline
 from .store import Store
 
@@ -51,17 +51,13 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
 
     with Store(db) as store:
         for batch in _batches(stories(), batch_size):
-            known = store.known_hashes([s.id for s in batch])
-            todo = [s for s in batch if known.get(s.id, (None,))[0] != s.content_hash]
+            todo, unchanged, duplicates = store.triage(batch)
             analyses = list(pipeline.pipe(todo))
-            # stories already stored go through write() too: it tells unchanged from duplicate
-            skipped = [s for s in batch if s not in todo]
-            result = store.write(analyses + [Analysis(story=s) for s in skipped])
-            summary.stories += result.written
-            summary.unchanged += result.unchanged
+            summary.stories += store.write(analyses)
+            summary.unchanged += unchanged
             summary.events += sum(len(a.events) for a in analyses)
             summary.quotes += sum(len(a.quotes) for a in analyses)
-            for r in result.rejects or []:
+            for r in duplicates:
                 reject(r)
         store.write_rejects(summary.rejects)
     return summary

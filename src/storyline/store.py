@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from .kb import KB_VERSION
-from .model import Analysis, Reject
+from .model import Analysis, Reject, Story
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = "storyline.duckdb"
@@ -78,13 +77,6 @@ MIGRATIONS: list[str] = [
 CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events"]
 
 
-@dataclass
-class WriteResult:
-    written: int = 0
-    unchanged: int = 0
-    rejects: list[Reject] | None = None
-
-
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False):
         self.path = str(path)
@@ -133,38 +125,39 @@ class Store:
             "(SELECT unnest(?))", [list(story_ids)]).fetchall()
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
-    def write(self, analyses: Sequence[Analysis]) -> WriteResult:
-        """Write a batch of analyses in one transaction; unchanged stories are skipped."""
-        result = WriteResult(rejects=[])
-        known = self.known_hashes([a.story.id for a in analyses])
-        fresh = []
-        for a in analyses:
-            have = known.get(a.story.id)
-            origin = a.story.origin
-            if have is None or have[0] != a.story.content_hash:
-                fresh.append(a)
-            elif origin is not None and (have[1], have[2]) != (origin.source, origin.line):
-                result.rejects.append(Reject(origin.source, origin.line, "duplicate",
-                                             f"story {a.story.id} already stored from {have[1]}:{have[2]}"))
+    def triage(self, stories: Sequence[Story]) -> tuple[list[Story], int, list[Reject]]:
+        """Split a batch into stories to analyze, how many are stored unchanged, and duplicates
+        (the same story already stored from another file or line)."""
+        known = self.known_hashes([s.id for s in stories])
+        fresh, unchanged, dups = [], 0, []
+        for s in stories:
+            have = known.get(s.id)
+            if have is None or have[0] != s.content_hash:
+                fresh.append(s)
+            elif s.origin is not None and (have[1], have[2]) != (s.origin.source, s.origin.line):
+                dups.append(Reject(s.origin.source, s.origin.line, "duplicate",
+                                   f"story {s.id} already stored from {have[1]}:{have[2]}"))
             else:
-                result.unchanged += 1
-        if fresh:
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                ids = [a.story.id for a in fresh]
-                for table in [*CHILD_TABLES, "stories"]:
-                    self.con.execute(f"DELETE FROM {table} WHERE story_id IN (SELECT unnest(?))", [ids])
-                for table, rows in _rows(fresh).items():
-                    if rows:
-                        self._insert(table, rows)
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
-        if result.rejects:
-            self.write_rejects(result.rejects)
-        result.written = len(fresh)
-        return result
+                unchanged += 1
+        return fresh, unchanged, dups
+
+    def write(self, analyses: Sequence[Analysis]) -> int:
+        """Write a batch of analyses in one transaction, replacing earlier versions of the same stories."""
+        if not analyses:
+            return 0
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            ids = [a.story.id for a in analyses]
+            for table in [*CHILD_TABLES, "stories"]:
+                self.con.execute(f"DELETE FROM {table} WHERE story_id IN (SELECT unnest(?))", [ids])
+            for table, rows in _rows(analyses).items():
+                if rows:
+                    self._insert(table, rows)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return len(analyses)
 
     def _insert(self, table: str, rows: list[dict]) -> None:
         arrow = pa.Table.from_pylist(rows)

@@ -28,7 +28,6 @@ UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "night": "D", "w
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-PRECISION_OF_UNIT = {"D": "day", "W": "week", "M": "month", "Y": "year", "Q": "quarter"}
 
 _M = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WD = "(" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?"
@@ -80,10 +79,6 @@ def _month_near(anchor: dt.date, month: int, direction: str) -> int:
     if direction == "future":
         return anchor.year if month >= anchor.month else anchor.year + 1
     return anchor.year if month <= anchor.month else anchor.year - 1
-
-
-def _day_value(d: dt.date) -> str:
-    return d.isoformat()
 
 
 def normalize(text: str, anchor: dt.date, tense: str = "past") -> Timex | None:
