@@ -21,7 +21,7 @@ A = dt.date(2022, 11, 15)  # a Tuesday
     ("next Tuesday", A, "DATE", "2022-11-22"),
     ("mid-2021", A, "DATE", "2021"),
     ("early this week", A, "DATE", "2022-W46"),
-    ("fiscal 2023", A, "DATE", "FY2023"),
+    ("fiscal 2023", A, "DATE", "2023"),  # TimeBank annotates a fiscal year as its year
     ("the 1990s", A, "DATE", "199"),
     ("the 19th century", A, "DATE", "18"),
     ("last summer", A, "DATE", "2022-SU"),
@@ -76,3 +76,113 @@ def test_precision_and_interval():
     assert value_interval("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     assert value_interval("2022-Q4") == (dt.date(2022, 10, 1), dt.date(2022, 12, 31))
     assert normalize("the past two years", A).interval(A) == (dt.date(2020, 11, 15), A)
+
+
+# ---- more forms, anaphora, tense, and finding expressions in running text ----
+
+from storyline.timex import Timex, scan  # noqa: E402
+
+OCT89 = dt.date(1989, 10, 26)  # a Thursday
+
+
+@pytest.mark.parametrize("text,anchor,value", [
+    ("third-quarter", OCT89, "1989-Q3"),
+    ("the fiscal first quarter", OCT89, "1989-Q1"),
+    ("the third quarter of 1990", OCT89, "1990-Q3"),
+    ("the first nine months", OCT89, "P9M"),
+    ("nineteen ninety-six", OCT89, "1996"),
+    ("the year two thousand", OCT89, "2000"),
+    ("January nineteen ninety-seven", OCT89, "1997-01"),
+    ("5 1/2 hours", OCT89, "PT5H30M"),
+    ("2 1/2 years", OCT89, "P2Y6M"),
+    ("a minute and a half", OCT89, "PT1M30S"),
+    ("twenty four hours", OCT89, "PT24H"),
+    ("at least 72 hours", OCT89, "PT72H"),
+    ("more than four decades ago", OCT89, "1949"),
+    ("the week of March 6", dt.date(2000, 3, 10), "2000-W10"),
+    ("June last year", OCT89, "1988-06"),
+    ("the middle of October", OCT89, "1989-10"),
+    ("mid-afternoon yesterday", OCT89, "1989-10-25TAF"),
+    ("9 a.m. Tuesday", dt.date(2000, 4, 5), "2000-04-04T09:00"),
+    ("5 p.m. EST Nov. 9", dt.date(1989, 11, 10), "1989-11-09T17:00"),
+    ("the winter of nineteen ninety-four", OCT89, "1994-WI"),
+    ("4 in the morning", OCT89, "1989-10-26T04:00"),
+    ("the past decade", OCT89, "P10Y"),
+    ("the coming years", OCT89, "PXY"),
+    ("now", OCT89, "PRESENT_REF"),
+    ("recently", OCT89, "PAST_REF"),
+    ("the future", OCT89, "FUTURE_REF"),
+    ("twice a week", OCT89, "P1W"),
+    ("every July", OCT89, "XXXX-07"),
+    ("the nineties", OCT89, "199"),
+    ("year-end", OCT89, "1989-12-31"),
+    ("last week", dt.date(2023, 1, 1), "2022-W51"),  # 1 January 2023 is in ISO week 2022-W52
+    ("a year ago", dt.date(2024, 2, 29), "2023"),
+])
+def test_more_forms(text, anchor, value):
+    tx = normalize(text, anchor)
+    assert tx is not None, text
+    assert tx.value == value
+
+
+@pytest.mark.parametrize("text,anchor,value", [
+    ("Thanksgiving", dt.date(2022, 11, 28), "2022-11-24"),   # fourth Thursday of November
+    ("Christmas", dt.date(2023, 1, 5), "2022-12-25"),         # the last one, in the past tense
+    ("Easter", dt.date(2024, 4, 10), "2024-03-31"),
+    ("Thanksgiving Day", dt.date(2000, 1, 7), "1999-11-25"),
+])
+def test_holidays(text, anchor, value):
+    assert normalize(text, anchor).value == value
+
+
+def test_no_tense_takes_the_nearest_month_and_the_story_year():
+    # A month named without a year and without a tense: the nearest such month.
+    assert normalize("Nov. 25", dt.date(2000, 1, 7), tense=None).value == "1999-11-25"
+    assert normalize("Dec. 15", OCT89, tense=None).value == "1989-12-15"
+    assert normalize("Jan. 2", dt.date(1989, 11, 2), tense=None).value == "1990-01-02"
+    assert normalize("March", OCT89, tense=None).value == "1989-03"
+    # the past tense still looks back, the future forward
+    assert normalize("Dec. 15", OCT89, tense="past").value == "1988-12-15"
+    assert normalize("March", OCT89, tense="future").value == "1990-03"
+    # a weekday with no tense: the last one, or tomorrow's
+    assert normalize("Tuesday", dt.date(2000, 4, 3), tense=None).value == "2000-04-04"
+    assert normalize("Friday", dt.date(2000, 4, 3), tense=None).value == "2000-03-31"
+
+
+def test_anaphora_resolves_against_the_last_calendar_expression():
+    q3_1990 = Timex("DATE", "1990-Q3", "quarter")
+    assert normalize("the quarter", OCT89, ref=q3_1990).value == "1990-Q3"
+    assert normalize("a year earlier", OCT89, ref=q3_1990).value == "1989-Q3"
+    assert normalize("the year-ago quarter", OCT89, ref=q3_1990).value == "1989-Q3"
+    # without a quarter before it, "a year earlier" is the year before the story's
+    assert normalize("a year earlier", OCT89).value == "1988"
+    # "the quarter" alone: the last completed one, which is what results report
+    assert normalize("the quarter", OCT89).value == "1989-Q3"
+    day = Timex("DATE", "1989-10-12", "day")
+    assert normalize("that day", OCT89, ref=day).value == "1989-10-12"
+    assert normalize("the next morning", OCT89, ref=day).value == "1989-10-13TMO"
+    assert normalize("later that year", OCT89, ref=Timex("DATE", "1975-06", "month")).value == "1975"
+    assert normalize("that day", OCT89) is None  # nothing to refer to
+
+
+def _found(text):
+    return [text[s:e] for s, e in scan(text)]
+
+
+def test_scan_finds_expressions_in_running_text():
+    text = ("Third-quarter net income rose to $5 million from $3 million a year earlier. Now the company, "
+            "which may sell the unit by Sept. 30, said last week it met on Friday (11) and in May 1990.")
+    assert _found(text) == ["Third-quarter", "a year earlier", "Now", "Sept. 30", "last week", "Friday (11)",
+                            "May 1990"]
+
+
+def test_scan_keeps_the_longest_expression_and_drops_the_full_stop():
+    assert _found("They met the week of March 6.") == ["the week of March 6"]
+    assert _found("It happened on Sunday.") == ["Sunday"]
+    assert _found("Talks resumed in Feb. 2023 after the past two years of war.") == ["Feb. 2023", "the past two years"]
+
+
+def test_scan_skips_lowercase_month_words_and_may_the_verb():
+    assert _found("They may march on the capital.") == []
+    assert _found("It was released in May.") == ["May"]
+    assert _found("Jan Kowalski said so.") == []

@@ -1,10 +1,16 @@
-"""Normalize a temporal expression to a TimeML TIMEX3 type and value, with its precision.
+"""Find temporal expressions and normalize them to TimeML TIMEX3 type and value, with precision.
 
-Hand-written on purpose: dateparser (and ctparse) return a single datetime with no notion of
-precision, so "last month" comes back as a day and "last week" cannot be told from a date a
-week ago; TimeML values ("2022-10", "2022-W45", "P3D", "2022-11-14TNI") need the granularity
-the words give, no more. dateparser is still used as a fallback for absolute dates in forms
-these rules do not know (see `_absolute_fallback`).
+Hand-written on purpose. dateparser (and ctparse) return one datetime with no notion of
+precision: "last month" comes back as a day, and "last week" cannot be told from a date a week
+ago. TimeML values ("2022-10", "2022-W45", "P3D", "2022-11-14TNI", "PRESENT_REF") need the
+granularity the words give, no more, and the anaphoric forms of news ("the quarter", "a year
+earlier") need the date the story last talked about. Libraries are still used where they fit:
+`holidays` and `dateutil.easter` date named days, and dateparser is the fallback for absolute
+dates in forms these rules do not know (see `_absolute_fallback`).
+
+The rules are a list of (regular expression, normalizer). The same expressions serve twice:
+`scan(text)` finds every expression in running text (longest match wins) and `normalize(text,
+anchor, tense, ref)` turns one expression into a Timex.
 """
 from __future__ import annotations
 
@@ -12,27 +18,53 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 WEEKDAYS.update({d.lower(): i for i, d in enumerate(calendar.day_abbr)})
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-           "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-           "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a couple of": 2, "a few": "X",
-           "several": "X", "few": "X", "many": "X", "some": "X"}
+WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3})
+_UNITS_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+                "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+               "eighty": 80, "ninety": 90}
+NUMBERS: dict[str, int | str] = {"a": 1, "an": 1, "a single": 1, "a couple of": 2, "a couple": 2, "a dozen": 12,
+                                 "a hundred": 100, "hundred": 100, "a few": "X", "several": "X", "few": "X",
+                                 "many": "X", "some": "X", "a number of": "X"}
+NUMBERS.update(_UNITS_WORDS)
+NUMBERS.update(_TENS_WORDS)
 UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "night": "D", "week": "W", "fortnight": "W",
          "month": "M", "year": "Y", "decade": "DE", "century": "CE", "quarter": "Q", "weekend": "WE"}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+# Words for an edge of a period, and the TIMEX3 mod they give.
+EDGE_MODS = {"early": "START", "earlier": "START", "beginning of": "START", "start of": "START",
+             "late": "END", "later": "END", "end of": "END", "mid": "MID", "middle of": "MID"}
 
-_M = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_WD = "(" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?"
-_NUM = r"(\d+|" + "|".join(sorted((k for k in NUMBERS), key=len, reverse=True)) + ")"
-_UNIT = r"(second|minute|hour|day|night|week|fortnight|month|year|decade|centur(?:y|ie))s?"
+
+def _alt(words) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+_M = _alt(MONTHS) + r"\.?"
+_WD = _alt(WEEKDAYS) + r"\.?"
+_NUMWORD = rf"(?:{_alt(_TENS_WORDS)}(?:[- ]{_alt(k for k in _UNITS_WORDS if k != 'zero')})?|{_alt(NUMBERS)})"
+_NUM = rf"(?:\d+(?:\.\d+)?(?: 1/2)?|\d+ and a half|{_NUMWORD}(?: and a half)?)"
+_UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centur(?:y|ie))s?"
+_UNIT_SG = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century)"
+_APPROX = (r"(?:(?:about|nearly|almost|more than|less than|fewer than|over|at least|at most|some|up to|around|"
+           r"roughly|just|only|just over|just under|no more than|no less than|under|barely|within) )?")
+_CLOCK = r"(?:\d{1,2}(?::\d{2})? ?[ap]\.?m\.?|\d{1,2}:\d{2}|noon|midnight|midday)"
+_TZ = r"(?: \(?(?:est|edt|cst|cdt|mst|mdt|pst|pdt|gmt|utc|bst|cet|cest|local time)\)?)?"
+_DAYWORD = rf"(?:today|yesterday|tomorrow|tonight|{_WD}(?: \(?\d{{1,2}}\)?)?)"
+_PART = r"(?:morning|afternoon|evening|night)"
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+_SPELLED_YEAR = rf"(?:(?:eighteen|nineteen|twenty) {_NUMWORD}|two thousand(?: (?:and )?{_NUMWORD})?)"
+_MD = rf"(?:{_M} \d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_M})(?:,? {_YEAR})?"
 
 
 @dataclass
@@ -41,16 +73,36 @@ class Timex:
     value: str
     precision: str
     mod: str | None = None
+    anaphoric: bool = False  # resolved against an earlier expression, not against the story date
 
     def interval(self, anchor: dt.date | None = None) -> tuple[dt.date | None, dt.date | None]:
         if self.type == "DURATION" and anchor is not None and self.value.startswith("P"):
             return duration_back(self.value, anchor), anchor
         return value_interval(self.value)
 
+    @property
+    def is_calendar(self) -> bool:
+        """A value on the calendar (a year, quarter, month, week, day...), usable as a reference."""
+        return self.type in ("DATE", "TIME") and bool(re.match(r"\d{4}", self.value))
 
-def _num(s: str) -> int | str:
-    s = s.lower()
-    return int(s) if s.isdigit() else NUMBERS.get(s, "X")
+
+# ---- small calendar helpers ----
+
+def _num(s: str) -> int | float | str:
+    s = s.lower().strip()
+    half = 0.5 if s.endswith(" and a half") or s.endswith(" 1/2") else 0.0
+    s = re.sub(r" (and a half|1/2)$", "", s)
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        n = float(s) + half
+        return int(n) if n == int(n) else n
+    if s in NUMBERS:
+        n = NUMBERS[s]
+        return n if isinstance(n, str) else (n + half if half else n)
+    parts = re.split(r"[- ]", s)
+    if len(parts) == 2 and parts[0] in _TENS_WORDS and parts[1] in _UNITS_WORDS:
+        n = _TENS_WORDS[parts[0]] + _UNITS_WORDS[parts[1]]
+        return n + half if half else n
+    return "X"
 
 
 def _week_value(d: dt.date) -> str:
@@ -63,7 +115,15 @@ def _add_months(y: int, m: int, delta: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
-def _nearest_weekday(anchor: dt.date, weekday: int, direction: str, include_anchor: bool = True) -> dt.date:
+def _valid(y, mo, day) -> bool:
+    try:
+        dt.date(int(y), int(mo), int(day))
+        return True
+    except ValueError:
+        return False
+
+
+def _nearest_weekday(anchor: dt.date, weekday: int, direction: str | None, include_anchor: bool = True) -> dt.date:
     if direction == "future":
         delta = (weekday - anchor.weekday()) % 7
         if delta == 0 and not include_anchor:
@@ -75,70 +135,129 @@ def _nearest_weekday(anchor: dt.date, weekday: int, direction: str, include_anch
     return anchor - dt.timedelta(days=delta)
 
 
-def _month_near(anchor: dt.date, month: int, direction: str) -> int:
+def _year_for(anchor: dt.date, month: int, direction: str | None) -> int:
+    """The year of a month named without one: the last such month in the past tense, the next in the
+    future tense, the story's own year when the tense does not say."""
+    if direction == "past":
+        return anchor.year if month <= anchor.month else anchor.year - 1
     if direction == "future":
         return anchor.year if month >= anchor.month else anchor.year + 1
-    return anchor.year if month <= anchor.month else anchor.year - 1
+    diff = month - anchor.month  # no tense: the nearest such month, the past one on a tie
+    return anchor.year - 1 if diff >= 6 else anchor.year + 1 if diff <= -8 else anchor.year
 
 
-def normalize(text: str, anchor: dt.date, tense: str = "past") -> Timex | None:
-    """TimeML type and value for `text` read on `anchor` date; None when it is not a time expression.
-
-    tense: 'past' or 'future', the tense of the clause; it decides which "Sunday" or "February"
-    is meant when the words do not say (news reports the past unless the verb says otherwise).
-    """
-    t = text.lower().strip().strip(".,;:()[]\"'“”").replace("’", "'")
-    t = re.sub(r"\s+", " ", t)
-    t = re.sub(r"^(on|in|at|by|since|from|until|till|during|for|of|about|around|the|this past)\s+", "", t)
-    t = re.sub(r"^(on|in|at|the)\s+", "", t)
-    direction = "future" if tense == "future" else "past"
-    for rule in _RULES:
-        m = rule[0].fullmatch(t)
-        if m:
-            out = rule[1](m, anchor, direction)
-            if out is not None:
-                return out
-    return _absolute_fallback(t, anchor)
+def _quarter_of(d: dt.date) -> int:
+    return (d.month - 1) // 3 + 1
 
 
-# ---- rules: (compiled regex, function(match, anchor, direction) -> Timex | None) ----
+def _shift_value(value: str, years: int) -> str | None:
+    """The same period `years` later (negative: earlier), at the same granularity."""
+    m = re.match(r"(\d{4})(.*)", value)
+    if not m:
+        return None
+    rest = m[2]
+    y = int(m[1]) + years
+    if re.fullmatch(r"-\d{2}-\d{2}.*", rest) and rest[1:6] == "02-29" and not calendar.isleap(y):
+        rest = "-02-28" + rest[6:]
+    return f"{y:04d}{rest}"
 
-def _r_iso(m, a, d):
+
+def _edge(word: str | None) -> str | None:
+    if not word:
+        return None
+    return EDGE_MODS.get(re.sub(r"^the |-$", "", word.strip()).strip())
+
+
+# ---- named days ----
+
+_HOLIDAY_ALIASES = {"thanksgiving": "thanksgiving day", "christmas": "christmas day", "xmas": "christmas day",
+                    "new year's": "new year's day", "new year": "new year's day", "fourth of july": "independence day",
+                    "july fourth": "independence day", "july 4th": "independence day", "easter": "easter sunday",
+                    "presidents' day": "washington's birthday", "mlk day": "martin luther king jr. day",
+                    "martin luther king day": "martin luther king jr. day", "veterans' day": "veterans day",
+                    "labour day": "labor day", "may day": "may day"}
+_FIXED_HOLIDAYS = {"christmas eve": (12, 24), "new year's eve": (12, 31), "boxing day": (12, 26),
+                   "halloween": (10, 31), "valentine's day": (2, 14), "st. patrick's day": (3, 17),
+                   "may day": (5, 1), "bastille day": (7, 14), "armistice day": (11, 11), "all saints' day": (11, 1)}
+_HOLIDAY_RE = _alt(list(_HOLIDAY_ALIASES) + list(_FIXED_HOLIDAYS) + [
+    "thanksgiving day", "christmas day", "new year's day", "independence day", "easter sunday", "easter monday",
+    "good friday", "washington's birthday", "martin luther king jr. day", "veterans day", "labor day",
+    "memorial day", "columbus day", "election day"])
+
+
+@lru_cache(maxsize=256)
+def _holiday_dates(year: int) -> dict[str, dt.date]:
+    import holidays  # the library keeps the moving feasts (Thanksgiving, Memorial Day...) right
+    from dateutil.easter import easter
+
+    out: dict[str, dt.date] = {}
+    for country in ("US", "GB"):
+        for day, name in holidays.country_holidays(country, years=year).items():
+            for part in name.split(";"):
+                key = re.sub(r"\s*\(observed\)|\s*\[.*?\]", "", part.strip()).lower()
+                out.setdefault(key, day)
+    e = easter(year)
+    out["easter sunday"] = e
+    out["easter monday"] = e + dt.timedelta(days=1)
+    out["good friday"] = e - dt.timedelta(days=2)
+    first_monday = dt.date(year, 11, 1) + dt.timedelta(days=(0 - dt.date(year, 11, 1).weekday()) % 7)
+    out["election day"] = first_monday + dt.timedelta(days=1)  # US: the Tuesday after the first Monday
+    for name, (mo, d) in _FIXED_HOLIDAYS.items():
+        out[name] = dt.date(year, mo, d)
+    return out
+
+
+def holiday(name: str, year: int) -> dt.date | None:
+    key = name.lower().strip().replace("’", "'")
+    key = _HOLIDAY_ALIASES.get(key, key)
+    return _holiday_dates(year).get(key)
+
+
+# ---- the rules: each returns a Timex, or None when the words do not make a time expression ----
+# A rule's function gets (match, anchor, direction, ref): direction is 'past', 'future' or None
+# (the tense does not say); ref is the last calendar expression before this one in the story.
+
+def _r_iso(m, a, d, r):
     return Timex("DATE", f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}", "day") if _valid(m[1], m[2], m[3]) else None
 
 
-def _r_us_slash(m, a, d):  # 11/15/2022, US order as in US newswire
-    return Timex("DATE", f"{m[3]}-{int(m[1]):02d}-{int(m[2]):02d}", "day") if _valid(m[3], m[1], m[2]) else None
+def _r_us_slash(m, a, d, r):  # 11/15/2022, US order as in US newswire
+    y = int(m[3]) if len(m[3]) == 4 else 1900 + int(m[3]) if int(m[3]) >= 50 else 2000 + int(m[3])
+    return Timex("DATE", f"{y}-{int(m[1]):02d}-{int(m[2]):02d}", "day") if _valid(y, m[1], m[2]) else None
 
 
-def _valid(y, mo, day) -> bool:
-    try:
-        dt.date(int(y), int(mo), int(day))
-        return True
-    except ValueError:
-        return False
-
-
-def _r_mdy(m, a, d):  # November 15, 2022 / Nov. 15 / 15 November 2022 / Tuesday, Nov. 15
-    groups = m.groupdict()
-    month = MONTHS[groups["m"]]
-    day = int(groups["d"])
-    year = int(groups["y"]) if groups.get("y") else None
-    if year is None:
-        year = _month_near(a, month, d)
-        if month == a.month and ((d == "past" and day > a.day + 1) or (d == "future" and day < a.day - 1)):
-            year += 1 if d == "future" else -1
+def _r_mdy(m, a, d, r):  # November 15, 2022 / Nov. 15 / 15 November 2022 / Tuesday, Nov. 15
+    g = m.groupdict()
+    month, day = MONTHS[g["m"]], int(g["d"])
+    year = int(g["y"]) if g.get("y") else _year_for(a, month, d)
+    if not g.get("y") and not _valid(year, month, day):  # Feb. 29 read in a common year: the last leap year
+        while year > a.year - 8 and not _valid(year, month, day):
+            year -= 1
     if not _valid(year, month, day):
         return None
     return Timex("DATE", f"{year:04d}-{month:02d}-{day:02d}", "day")
 
 
-def _r_month_year(m, a, d):
-    return Timex("DATE", f"{int(m[2]):04d}-{MONTHS[m[1]]:02d}", "month")
+def _r_week_of(m, a, d, r):  # the week of March 6
+    inner = normalize(m[1], a, d, r)
+    if inner is None or inner.precision != "day":
+        return None
+    return Timex("DATE", _week_value(dt.date.fromisoformat(inner.value)), "week")
 
 
-def _r_month(m, a, d):
-    rel, month = m[1], MONTHS[m[2]]
+def _r_month_year(m, a, d, r):  # March 1998, June last year, January this year
+    month = MONTHS[m[2]]
+    if m[3].isdigit():
+        year = int(m[3])
+    elif _spelled_year(m[3]):
+        year = _spelled_year(m[3])
+    else:
+        year = a.year + {"last": -1, "this": 0, "next": 1}[m[3].split()[0]]
+    return Timex("DATE", f"{year:04d}-{month:02d}", "month", _edge(m[1]))
+
+
+def _r_month(m, a, d, r):  # April, last April, early March, the end of November, mid-November
+    edge, rel, month, tail = m[1], m[2], MONTHS[m[3]], m[4]
     if rel == "last":
         year = a.year if month < a.month else a.year - 1
     elif rel == "next":
@@ -146,104 +265,248 @@ def _r_month(m, a, d):
     elif rel == "this":
         year = a.year
     else:
-        year = _month_near(a, month, d)
-    mod = {"early": "START", "mid": "MID", "late": "END"}.get(m[3] or "")
-    return Timex("DATE", f"{year:04d}-{month:02d}", "month", mod)
+        year = _year_for(a, month, d)
+    return Timex("DATE", f"{year:04d}-{month:02d}", "month", _edge(edge) or _edge(tail))
 
 
-def _r_year(m, a, d):
-    mod = {"early": "START", "mid": "MID", "late": "END", "end of": "END", "beginning of": "START"}.get(
-        (m[1] or "").strip().rstrip("-").strip())
-    return Timex("DATE", m[2], "year", mod)
+def _r_year(m, a, d, r):
+    return Timex("DATE", m[2], "year", _edge(m[1]))
 
 
-def _r_fiscal(m, a, d):
+def _spelled_year(s: str) -> int | None:
+    """'nineteen ninety-six' -> 1996, 'two thousand' -> 2000, 'two thousand and one' -> 2001."""
+    s = s.replace("-", " ")
+    if m := re.fullmatch(r"two thousand(?: (?:and )?(.+))?", s):
+        rest = _num(m[1]) if m[1] else 0
+        return 2000 + rest if isinstance(rest, int) else None
+    words = s.split(" ", 1)
+    if len(words) == 2 and words[0] in ("eighteen", "nineteen", "twenty"):
+        hundreds, rest = NUMBERS[words[0]], _num(words[1])
+        if isinstance(rest, int) and 10 <= rest <= 99:
+            return hundreds * 100 + rest
+    return None
+
+
+def _r_spelled_year(m, a, d, r):
+    y = _spelled_year(m[2])
+    return Timex("DATE", f"{y:04d}", "year", _edge(m[1])) if y else None
+
+
+def _r_fiscal(m, a, d, r):  # fiscal 1989 -> 1989, as TimeBank annotates it
     y = m[1] if len(m[1]) == 4 else ("20" + m[1][-2:] if int(m[1][-2:]) < 50 else "19" + m[1][-2:])
-    return Timex("DATE", f"FY{y}", "year")
+    return Timex("DATE", y, "year")
 
 
-def _r_decade(m, a, d):
-    digits = m[1]
+def _r_decade(m, a, d, r):
+    digits = m[2]
     if len(digits) == 2:
         digits = ("19" if int(digits) >= 30 else "20") + digits
-    return Timex("DATE", digits[:3], "decade")
+    return Timex("DATE", digits[:3], "decade", _edge(m[1]))
 
 
-def _r_century(m, a, d):
-    n = int(re.sub(r"\D", "", m[1])) if m[1][0].isdigit() else ORDINALS.get(m[1], 0) or _num(m[1])
-    return Timex("DATE", f"{int(n) - 1:02d}", "century") if isinstance(n, int) and n > 0 else None
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                 "eighties": 8, "nineties": 9}
 
 
-def _r_season(m, a, d):
+def _r_decade_word(m, a, d, r):
+    return Timex("DATE", f"19{_DECADE_WORDS[m[2]]}", "decade", _edge(m[1]))
+
+
+def _r_century(m, a, d, r):
+    word = m[2]
+    n = int(re.sub(r"\D", "", word)) if word[0].isdigit() else _ordinal_word(word)
+    return Timex("DATE", f"{n - 1:02d}", "century", _edge(m[1])) if n else None
+
+
+_ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                  "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty first"]
+
+
+def _ordinal_word(w: str) -> int:
+    w = w.replace(" ", "-")
+    return _ORDINAL_WORDS.index(w) + 1 if w in _ORDINAL_WORDS else 0
+
+
+def _r_season(m, a, d, r):
     rel, season, year = m[1], SEASONS[m[2]], m[3]
     first_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season]
     if year:
-        y = int(year)
+        y = int(year) if year.isdigit() else _spelled_year(year)
     elif rel in ("last", "past") or (rel is None and d == "past"):
         # the most recent such season that has begun (winter starts in December of its year)
         y = a.year if a.month >= first_month + (3 if rel else 0) else a.year - 1
-    elif rel in ("next", "coming"):
+    elif rel in ("next", "coming") or (rel is None and d == "future"):
         y = a.year if a.month < first_month else a.year + 1
     else:
         y = a.year
     return Timex("DATE", f"{y}-{season}", "season")
 
 
-def _r_quarter(m, a, d):
-    q = ORDINALS.get(m[1])
+def _r_quarter(m, a, d, r):  # the third quarter, third-quarter, this year's third quarter, Q3 1989
+    g = m.groupdict()
+    q = ORDINALS.get(g["q"]) or (int(g["q"]) if g["q"].isdigit() else None)
     if not q:
         return None
-    y = int(m[2]) if m[2] else a.year
+    if g.get("y") or g.get("y2"):
+        y = int(g.get("y") or g.get("y2"))
+    elif g.get("rel"):
+        y = a.year + {"last": -1, "this": 0, "next": 1}[g["rel"]]
+    else:
+        # A quarter named without a year is this year's, unless the past tense puts it last year.
+        # Not moved forward in the future tense: "will report third-quarter results" in October
+        # means the quarter just ended.
+        y = a.year - 1 if d == "past" and q > _quarter_of(a) else a.year
     return Timex("DATE", f"{y}-Q{q}", "quarter")
 
 
-def _r_deictic_day(m, a, d):
-    word, part = m[1], m[2]
+def _ref_period(a: dt.date, r: Timex | None, unit: str) -> str:
+    """The period a definite noun ("the quarter", "the year") refers to: the one the story last named,
+    else the story's (for a quarter: the last one completed, which is what results report)."""
+    if r is not None and r.is_calendar:
+        y = r.value[:4]
+        if unit == "year":
+            return y
+        if unit == "quarter" and (m := re.match(r"\d{4}-Q(\d)", r.value)):
+            return f"{y}-Q{m[1]}"
+        if unit == "month" and (m := re.match(r"\d{4}-(\d{2})", r.value)):
+            return f"{y}-{m[1]}"
+        if unit == "day" and re.match(r"\d{4}-\d{2}-\d{2}", r.value):
+            return r.value[:10]
+    if unit == "year":
+        return f"{a.year:04d}"
+    if unit == "quarter":
+        y, mo = _add_months(a.year, a.month, -3)
+        return f"{y}-Q{(mo - 1) // 3 + 1}"
+    if unit == "month":
+        return f"{a.year:04d}-{a.month:02d}"
+    return a.isoformat()
+
+
+_PRECISION = {"year": "year", "quarter": "quarter", "month": "month", "day": "day", "week": "week"}
+
+
+def _r_the_period(m, a, d, r):  # the quarter, the latest quarter, the year, the full year, the period
+    unit = {"period": "quarter", "fiscal year": "year", "full year": "year"}.get(m[2], m[2])
+    if m[1] == "current":
+        r = None  # the current quarter / year: the story's, whatever was mentioned before
+    return Timex("DATE", _ref_period(a, r, unit), _PRECISION[unit], anaphoric=r is not None)
+
+
+def _r_year_earlier(m, a, d, r):
+    """a year earlier / a year ago / the year-earlier quarter / year-ago: the period the story talks
+    about, a year before. Results are compared quarter to quarter, so a quarter stays a quarter."""
+    unit = m[2]
+    if r is not None and r.is_calendar and (r.precision == "quarter" or unit in ("quarter", "period")):
+        base = _ref_period(a, r, "quarter")
+        return Timex("DATE", _shift_value(base, -1), "quarter", anaphoric=True)
+    return Timex("DATE", f"{a.year - 1:04d}", "year")
+
+
+def _r_deictic_day(m, a, d, r):  # today, yesterday afternoon, late yesterday, mid-afternoon yesterday
+    g = m.groupdict()
+    word, part = g["word"], g.get("part") or g.get("part0")
     shift = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}[word]
     day = a + dt.timedelta(days=shift)
     if word == "tonight":
         part = "night"
     if part:
         return Timex("TIME", f"{day.isoformat()}T{PARTS_OF_DAY[part]}", "part-of-day")
-    return Timex("DATE", day.isoformat(), "day")
+    return Timex("DATE", day.isoformat(), "day", _edge(g.get("edge")))
 
 
-def _r_this_part(m, a, d):
+def _r_this_part(m, a, d, r):
     return Timex("TIME", f"{a.isoformat()}T{PARTS_OF_DAY[m[1]]}", "part-of-day")
 
 
-def _r_overnight(m, a, d):
+def _r_overnight(m, a, d, r):
     return Timex("TIME", f"{(a - dt.timedelta(days=1)).isoformat()}TNI", "part-of-day")
 
 
-def _r_weekday(m, a, d):
+def _r_that_day(m, a, d, r):  # that day, that same day, earlier that day, the next morning, the following day
+    g = m.groupdict()
+    if r is not None and re.match(r"\d{4}-\d{2}-\d{2}", r.value):
+        day = dt.date.fromisoformat(r.value[:10])
+    elif g.get("step"):
+        day = a  # "the next day" with no date before it: the day after the story's
+    else:
+        return None
+    if g.get("step"):
+        day += dt.timedelta(days=1 if g["step"] in ("next", "following") else -1)
+    part = g.get("part")
+    if part and part != "day":
+        return Timex("TIME", f"{day.isoformat()}T{PARTS_OF_DAY[part]}", "part-of-day", anaphoric=True)
+    return Timex("DATE", day.isoformat(), "day", anaphoric=True)
+
+
+def _r_that_period(m, a, d, r):  # that year, later that month, the following year, the previous month
+    g = m.groupdict()
+    unit = g["unit"]
+    step = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "prior": -1}.get(g.get("step") or "", 0)
+    base = r if (r is not None and r.is_calendar) else None
+    if base is None:
+        return None
+    y = int(base.value[:4])
+    mod = _edge(g.get("edge"))
+    if unit == "year":
+        return Timex("DATE", f"{y + step:04d}", "year", mod, anaphoric=True)
+    mo_m = re.match(r"\d{4}-(\d{2})", base.value)
+    if unit == "month" and mo_m:
+        yy, mo = _add_months(y, int(mo_m[1]), step)
+        return Timex("DATE", f"{yy:04d}-{mo:02d}", "month", mod, anaphoric=True)
+    if unit == "week" and re.match(r"\d{4}-\d{2}-\d{2}", base.value):
+        day = dt.date.fromisoformat(base.value[:10]) + dt.timedelta(weeks=step)
+        return Timex("DATE", _week_value(day), "week", mod, anaphoric=True)
+    return None
+
+
+NEAR_FUTURE_DAYS = 1
+
+
+def _r_weekday(m, a, d, r):
     g = m.groupdict()
     rel, wd = g.get("rel"), WEEKDAYS[g["wd"]]
     if rel == "last":
         day = _nearest_weekday(a, wd, "past", include_anchor=False)
     elif rel == "next":
         day = _nearest_weekday(a, wd, "future", include_anchor=False)
-    elif rel == "this":
-        day = a - dt.timedelta(days=a.weekday()) + dt.timedelta(days=wd)
+    elif rel in ("this", "coming", "this coming"):
+        day = _nearest_weekday(a, wd, "future") if rel != "this" else a - dt.timedelta(days=a.weekday()) + dt.timedelta(days=wd)
+    elif rel == "this past":
+        day = _nearest_weekday(a, wd, "past", include_anchor=False)
+    elif d is None and 0 < (wd - a.weekday()) % 7 <= NEAR_FUTURE_DAYS:
+        day = _nearest_weekday(a, wd, "future")  # no tense: "Tuesday" read on a Monday is tomorrow
     else:
-        day = _nearest_weekday(a, wd, d)
+        day = _nearest_weekday(a, wd, d or "past")
     if g.get("dom"):  # "Friday (11)": the text gives the day of the month too; trust it, search nearby
         want = int(g["dom"])
         for back in range(0, 36, 7):
-            cand = day - dt.timedelta(days=back) if d == "past" else day + dt.timedelta(days=back)
+            cand = day - dt.timedelta(days=back) if d != "future" else day + dt.timedelta(days=back)
             if cand.day == want:
                 day = cand
                 break
-    if g.get("part"):
-        return Timex("TIME", f"{day.isoformat()}T{PARTS_OF_DAY[g['part']]}", "part-of-day")
-    return Timex("DATE", day.isoformat(), "day")
+    part = g.get("part") or g.get("part0")
+    if part:
+        return Timex("TIME", f"{day.isoformat()}T{PARTS_OF_DAY[part]}", "part-of-day")
+    return Timex("DATE", day.isoformat(), "day", _edge(g.get("edge")))
 
 
-def _r_rel_unit(m, a, d):  # last week, this month, next year, the coming week, earlier this week
-    mod_word, rel, unit = m[1], m[2], m[3]
+def _r_clock_day(m, a, d, r):  # 9 a.m. Tuesday, noon Thursday, 5 p.m. EST Nov. 9, Tuesday at 9 a.m.
+    g = m.groupdict()
+    day = normalize(g["day"], a, d, r)
+    clock = _r_clock(re.fullmatch(_CLOCK_RE, g["clock"]), a, d, r)
+    if day is None or clock is None or day.precision != "day":
+        return None
+    return Timex("TIME", day.value[:10] + clock.value[10:], "minute")
+
+
+def _r_rel_unit(m, a, d, r):  # last week, this month, next year, the coming week, earlier this week
+    edge, rel, unit = m[1], m[2], m[3]
     step = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
-    mod = {"early": "START", "earlier": "START", "late": "END", "later": "END", "mid": "MID"}.get(
-        (mod_word or "").strip())
+    mod = _edge(edge)
+    if rel == "past" and unit in ("week", "month", "year", "decade", "century") and not edge:
+        # "the past year" is the year up to now, a duration; "last year" is the calendar year
+        return Timex("DURATION", _duration_value(1, unit), "duration")
     if unit == "week":
         return Timex("DATE", _week_value(a + dt.timedelta(weeks=step)), "week", mod)
     if unit == "weekend":
@@ -263,132 +526,363 @@ def _r_rel_unit(m, a, d):  # last week, this month, next year, the coming week, 
     return None
 
 
-def _r_ago(m, a, d):
-    n, unit = _num(m[1]), UNITS[m[2].rstrip("s").replace("centurie", "century")]
+def _r_the_edge_of(m, a, d, r):  # the end of the month, the end of the year, year-end, the end of this week
+    unit = m[2]
+    mod = _edge(m[1] + " of") or "END"
+    if unit == "week":
+        return Timex("DATE", _week_value(a), "week", mod)
+    if unit == "month":
+        return Timex("DATE", f"{a.year:04d}-{a.month:02d}", "month", mod)
+    return Timex("DATE", _ref_period(a, None, "year"), "year", mod)
+
+
+def _r_year_end(m, a, d, r):  # year-end: December 31 of the story's year, as financial reporting means it
+    y = int(r.value[:4]) if r is not None and r.is_calendar and r.precision == "year" else a.year
+    return Timex("DATE", f"{y}-12-31", "day")
+
+
+def _r_weekend(m, a, d, r):  # the weekend: the last one in the past tense, the next in the future
+    monday = a - dt.timedelta(days=a.weekday())
+    if a.weekday() >= 5 or d == "future":
+        return Timex("DATE", _week_value(monday) + "-WE", "week")
+    return Timex("DATE", _week_value(monday - dt.timedelta(weeks=1)) + "-WE", "week")
+
+
+def _r_holiday(m, a, d, r):
+    rel, name, year = m[1], m[2], m[3]
+    if year:
+        day = holiday(name, int(year))
+    else:
+        this = holiday(name, a.year)
+        if this is None:
+            return None
+        if rel == "last" or (rel is None and d == "past"):
+            day = this if this <= a else holiday(name, a.year - 1)
+        elif rel == "next" or (rel is None and d == "future"):
+            day = this if this >= a else holiday(name, a.year + 1)
+        else:
+            day = this
+    return Timex("DATE", day.isoformat(), "day") if day else None
+
+
+def _r_ago(m, a, d, r):
+    n, unit_word = _num(m[1]), m[2].rstrip("s").replace("centurie", "century")
+    unit = UNITS[unit_word]
     if n == "X":
-        return Timex("DATE", "PAST_REF", "vague")
+        return Timex("DATE", "PAST_REF" if m[3] in ("ago", "earlier", "before") else "FUTURE_REF", "vague")
+    if isinstance(n, float):
+        n = int(n)
     sign = -1 if m[3] in ("ago", "earlier", "before") else 1
     if unit == "D":
         return Timex("DATE", (a + dt.timedelta(days=sign * n)).isoformat(), "day")
     if unit == "W":
         return Timex("DATE", _week_value(a + dt.timedelta(weeks=sign * n)), "week")
-    if unit == "M" and m[2].startswith("month"):
+    if unit_word == "month":
         y, mo = _add_months(a.year, a.month, sign * n)
         return Timex("DATE", f"{y:04d}-{mo:02d}", "month")
     if unit == "Y":
         return Timex("DATE", f"{a.year + sign * n:04d}", "year")
     if unit == "DE":
-        return Timex("DATE", f"{(a.year + sign * 10 * n) // 10:03d}", "decade")
+        return Timex("DATE", f"{a.year + sign * 10 * n:04d}", "year")
+    if unit == "CE":
+        return Timex("DATE", f"{(a.year + sign * 100 * n) // 100:02d}", "century")
+    if unit in ("H", "M", "S"):
+        return Timex("DATE", a.isoformat(), "day")
     return None
 
 
-def _duration_value(n: int | str, unit_word: str) -> str:
+_HALF = {"Y": ("M", 6), "H": ("M", 30), "D": ("H", 12), "W": ("D", 3.5)}
+
+
+def _duration_value(n: int | float | str, unit_word: str) -> str:
     unit_word = unit_word.rstrip("s").replace("centurie", "century")
     unit = UNITS[unit_word]
     if unit_word == "fortnight":
-        n = n * 2 if isinstance(n, int) else n
-    if unit in ("H", "S") or (unit == "M" and unit_word == "minute"):
-        return f"PT{n}{unit}"
+        n = n * 2 if not isinstance(n, str) else n
     if unit == "DE":
-        return f"P{n * 10 if isinstance(n, int) else 'X'}Y" if isinstance(n, int) else "PXDE"
-    if unit == "CE":
-        return f"P{n * 100}Y" if isinstance(n, int) else "PXCE"
-    return f"P{n}{unit}"
+        unit, n = "Y", n * 10 if not isinstance(n, str) else n
+    elif unit == "CE":
+        unit, n = "Y", n * 100 if not isinstance(n, str) else n
+    elif unit == "Q":
+        unit, n = "M", n * 3 if not isinstance(n, str) else n
+    elif unit == "WE":
+        unit, n = "D", n * 2 if not isinstance(n, str) else n
+    time_unit = unit in ("H", "S") or (unit == "M" and unit_word == "minute")
+    prefix = "PT" if time_unit else "P"
+    if isinstance(n, float) and n != int(n):
+        whole, frac = int(n), n - int(n)
+        if frac == 0.5 and unit_word == "minute":
+            return f"PT{whole}M30S" if whole else "PT30S"
+        if frac == 0.5 and unit in _HALF:
+            sub, amount = _HALF[unit]
+            sep = "T" if unit == "D" else ""
+            head = f"{whole}{unit}" if whole else ""
+            return f"{prefix}{head}{sep}{amount:g}{sub}" if unit != "W" else f"P{n:g}W"
+        return f"{prefix}{n:g}{unit}"
+    if isinstance(n, float):
+        n = int(n)
+    return f"{prefix}{n}{unit}"
 
 
-def _r_duration(m, a, d):
+def _r_duration(m, a, d, r):
     n = _num(m[1]) if m[1] else 1
     return Timex("DURATION", _duration_value(n, m[2]), "duration")
 
 
-def _r_bare_units(m, a, d):  # "years", "months": an unspecified number
+def _r_unit_and_half(m, a, d, r):  # a minute and a half, an hour and a half
+    unit = m[1]
+    return Timex("DURATION", _duration_value(1.5, unit), "duration")
+
+
+def _r_bare_units(m, a, d, r):  # "years", "months": an unspecified number
     return Timex("DURATION", _duration_value("X", m[1]), "duration")
 
 
-def _r_past_n(m, a, d):  # the past two years, the last three days, the next five weeks
-    n = _num(m[2]) if m[2] else 1
+def _r_past_n(m, a, d, r):  # the past two years, the last three days, the next five weeks, the first nine months
+    n = _num(m[2]) if m[2] else ("X" if m[3].endswith("s") else 1)
     return Timex("DURATION", _duration_value(n, m[3]), "duration")
 
 
-def _r_adverb_set(m, a, d):
+def _r_recent_units(m, a, d, r):  # recent years, the coming months
+    return Timex("DURATION", _duration_value("X", m[2]), "duration")
+
+
+def _r_adverb_set(m, a, d, r):
     return Timex("SET", {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
-                         "yearly": "P1Y", "hourly": "PT1H", "quarterly": "P3M"}[m[1]], "set")
+                         "yearly": "P1Y", "hourly": "PT1H", "quarterly": "P3M", "biweekly": "P2W"}[m[1]], "set")
 
 
-def _r_ref(m, a, d):
+_PRESENT = {"now", "currently", "at present", "present", "nowadays", "the present", "current", "the moment",
+            "right now", "these days", "today's"}
+_PAST = {"recently", "lately", "the past", "previously", "formerly", "recent", "in the past"}
+
+
+def _r_ref(m, a, d, r):
     word = m[1]
-    if word in ("now", "currently", "at present", "present", "nowadays", "today's", "the moment"):
+    if word in _PRESENT:
         return Timex("DATE", "PRESENT_REF", "vague")
-    if word in ("recently", "lately", "the past", "previously", "formerly", "once", "earlier"):
+    if word in _PAST:
         return Timex("DATE", "PAST_REF", "vague")
     return Timex("DATE", "FUTURE_REF", "vague")
 
 
-def _r_clock(m, a, d):
+_CLOCK_RE = re.compile(r"(\d{1,2})(?::(\d{2}))? ?([ap]\.?m\.?)?|noon|midnight|midday")
+
+
+def _r_clock(m, a, d, r):
+    if m is None:
+        return None
+    if m[0] in ("noon", "midday"):
+        return Timex("TIME", f"{a.isoformat()}T12:00", "minute")
+    if m[0] == "midnight":
+        return Timex("TIME", f"{a.isoformat()}T24:00", "minute")
     h = int(m[1])
     mi = int(m[2] or 0)
     ampm = (m[3] or "").replace(".", "")
+    if not ampm and m[2] is None:
+        return None
     if ampm == "pm" and h < 12:
         h += 12
     if ampm == "am" and h == 12:
         h = 0
-    if h > 23 or mi > 59:
+    if h > 24 or mi > 59:
         return None
     return Timex("TIME", f"{a.isoformat()}T{h:02d}:{mi:02d}", "minute")
 
 
-def _r_noon(m, a, d):
-    return Timex("TIME", f"{a.isoformat()}T{'12:00' if m[1] == 'noon' else '24:00'}", "minute")
+def _r_clock_words(m, a, d, r):  # 4 in the morning, 10 at night
+    h = int(m[1])
+    part = m[2]
+    if part in ("afternoon", "evening", "night") and h < 12:
+        h += 12
+    if h > 24:
+        return None
+    return Timex("TIME", f"{a.isoformat()}T{h:02d}:00", "hour")
 
 
-def _r_set_any(m, a, d):
+def _r_set_any(m, a, d, r):  # every week, each Thursday, every two years, every July
     word = m[1]
     if word and word in WEEKDAYS:
         return Timex("SET", f"XXXX-WXX-{WEEKDAYS[word] + 1}", "set")
+    if word and word.rstrip(".") in MONTHS:
+        return Timex("SET", f"XXXX-{MONTHS[word.rstrip('.')]:02d}", "set")
     if word:
         return Timex("SET", _duration_value(1, word), "set")
     n = _num(m[2]) if m[2] else 1
     return Timex("SET", _duration_value(n, m[3]), "set")
 
 
-
-_RULES = [(re.compile(p), f) for p, f in [
-    (r"(\d{4})-(\d{1,2})-(\d{1,2})", _r_iso),
-    (r"(\d{1,2})/(\d{1,2})/(\d{4})", _r_us_slash),
-    (rf"(?:{_WD},? )?(?P<m>{_M[1:-4]})\.? (?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,? (?P<y>\d{{4}}))?", _r_mdy),
-    (rf"(?:{_WD},? )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<m>{_M[1:-4]})\.?(?:,? (?P<y>\d{{4}}))?", _r_mdy),
-    (rf"{_M},? (\d{{4}})", _r_month_year),
-    (rf"(?:(last|next|this|early|mid|late)[- ])?{_M}(?:[- ](early|mid|late))?", _r_month),
-    (r"((?:early|mid|late|the end of|end of|the beginning of|beginning of)[- ]?)?(1[5-9]\d\d|20\d\d)", _r_year),
-    (r"(?:fiscal|fy|financial year)(?: year)? ?((?:19|20)?\d\d)", _r_fiscal),
-    (r"(?:the )?(?:early |mid-|late )?'?(\d{2}|1\d\d0|20\d0)'?s", _r_decade),
-    (r"(?:the )?(\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-     r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
-     r"twenty-first) century", _r_century),
-    (r"(?:(last|this|next|coming|past) )?(spring|summer|autumn|fall|winter)(?:,? (?:of )?(\d{4}))?", _r_season),
-    (r"(first|second|third|fourth|1st|2nd|3rd|4th) quarter(?: of (\d{4}))?", _r_quarter),
-    (r"(today|yesterday|tomorrow|tonight)(?:'s)?(?: (morning|afternoon|evening|night))?", _r_deictic_day),
-    (r"(?:this|late this|early this) (morning|afternoon|evening)", _r_this_part),
-    (r"overnight|last night", _r_overnight),
-    (rf"(?:(?P<rel>last|next|this|coming|past) )?(?P<wd>{_WD[1:-4]})\.?(?: \(?(?P<dom>\d{{1,2}})\)?)?"
-     r"(?: (?P<part>morning|afternoon|evening|night))?", _r_weekday),
-    (r"(early |earlier |late |later |mid-)?(?:in )?(?:the )?(last|past|previous|this|current|next|coming) "
-     r"(week|weekend|month|year|quarter|decade|century)", _r_rel_unit),
-    (rf"{_NUM} {_UNIT} (ago|earlier|before|later|from now|hence)", _r_ago),
-    (rf"(?:the )?(last|past|next|coming|previous|first|final) (?:({_NUM[1:-1]}) )?{_UNIT}", _r_past_n),
-    (rf"(?:(?:about|nearly|almost|more than|less than|over|at least|some|up to|around) )?{_NUM}[- ]{_UNIT}"
-     r"(?: long| old)?", _r_duration),
-    (r"(seconds|minutes|hours|days|weeks|months|years|decades|centuries)", _r_bare_units),
-    (rf"(?:every|each) ({_WD[1:-4]}|day|week|month|year)|(?:every|each) (?:({_NUM[1:-1]}) )?{_UNIT}", _r_set_any),
-    (r"(daily|nightly|weekly|monthly|annually|yearly|hourly|quarterly)", _r_adverb_set),
-    (r"(now|currently|at present|present|nowadays|recently|lately|the past|previously|formerly|future|"
-     r"the future|soon|later|the moment)", _r_ref),
-    (r"(\d{1,2})(?::(\d{2}))? ?(a\.?m\.?|p\.?m\.?)(?: \w+)?", _r_clock),
-    (r"(noon|midnight)", _r_noon),
-]]
+def _r_per_unit(m, a, d, r):  # twice a week, three times a year
+    return Timex("SET", _duration_value(1, m[1]), "set")
 
 
-_HAS_DIGIT_OR_MONTH = re.compile(rf"\d|\b{_M[1:-4]}\b")
+# How `scan` uses a rule's pattern in running text. TimeBank keeps a leading "the" in the span of
+# some forms ("the quarter", "the past two years"); some forms are expressions only with it ("the
+# year", not "a year"); bare plurals ("years") are too often not temporal to scan for at all, but
+# they are normalized when the model's entity recognizer proposes them.
+AS_IS, THE, NEED_THE, NO_SCAN = 0, 1, 2, 3
+
+_RULE_TABLE = [
+    (r"(\d{4})-(\d{1,2})-(\d{1,2})", _r_iso, AS_IS),
+    (r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})", _r_us_slash, AS_IS),
+    (rf"(?P<clock>{_CLOCK}){_TZ},? (?:on )?(?P<day>{_DAYWORD}|{_MD})", _r_clock_day, AS_IS),
+    (rf"(?P<day>{_DAYWORD}|{_MD}),? at (?P<clock>{_CLOCK}){_TZ}", _r_clock_day, AS_IS),
+    (rf"(?:{_WD},? )?(?P<m>{_alt(MONTHS)})\.? (?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,? (?P<y>{_YEAR}))?", _r_mdy, AS_IS),
+    (rf"(?:{_WD},? )?(?:the )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<m>{_alt(MONTHS)})\.?(?:,? (?P<y>{_YEAR}))?",
+     _r_mdy, AS_IS),
+    (rf"week of ({_MD})", _r_week_of, THE),
+    (rf"((?:early|mid|late|the end of|end of|the beginning of|the middle of)[- ]?)?({_alt(MONTHS)})\.?,? "
+     rf"({_YEAR}|{_SPELLED_YEAR}|(?:last|this|next) year)", _r_month_year, AS_IS),
+    (rf"((?:early|mid|late|the end of|end of|the beginning of|beginning of|the middle of|middle of)[- ]?)?"
+     rf"(?:(last|next|this)[- ])?({_alt(MONTHS)})\.?(?:[- ](early|mid|late))?", _r_month, AS_IS),
+    (rf"((?:early|mid|late|the end of|end of|the beginning of|beginning of|the middle of)[- ]?)?(?:the year )?({_YEAR})",
+     _r_year, AS_IS),
+    (rf"((?:early|mid|late)[- ]?)?(?:the year )?((?:eighteen|nineteen|twenty) (?:{_NUMWORD})|two thousand(?: (?:and )?"
+     rf"(?:{_NUMWORD}))?)", _r_spelled_year, AS_IS),
+    (r"(?:fiscal|fy|financial year)(?: year)? ?((?:19|20)?\d\d)(?![\d-])", _r_fiscal, AS_IS),
+    (r"((?:early|mid|late)[- ]?)?'?(\d{2}|1\d\d0|20\d0)'?s", _r_decade, THE),
+    (rf"((?:early|mid|late)[- ]?)?({_alt(_DECADE_WORDS)})", _r_decade_word, THE),
+    (r"((?:early|mid|late)[- ]?)?(\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINAL_WORDS) + r")[- ]century",
+     _r_century, THE),
+    (rf"(?:(last|this|next|coming|past) )?(spring|summer|autumn|fall|winter)(?:,? (?:of )?(\d{{4}}|{_SPELLED_YEAR}))?",
+     _r_season, THE),
+    (rf"(?:(?P<y>{_YEAR})(?:'s)? |(?P<rel>last|this|next) year's )?(?:its |a )?(?:fiscal[- ])?(?:(?:flat|strong|weak|"
+     rf"disappointing|record) )?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[- ](?:fiscal[- ])?quarter"
+     rf"(?: of (?:fiscal )?(?P<y2>{_YEAR}))?", _r_quarter, THE),
+    (rf"q(?P<q>[1-4]),? (?P<y>{_YEAR})", _r_quarter, AS_IS),
+    (r"(latest|current|recent|most recent|same|just-ended|just ended)? ?(quarter|period|full year|fiscal year)",
+     _r_the_period, NEED_THE),
+    (r"()(year)", _r_the_period, NEED_THE),
+    (r"(a|one) (year) (?:earlier|ago|before)", _r_year_earlier, AS_IS),
+    (r"()year-(?:earlier|ago)(?: (quarter|period|year|results|level|levels|figure|figures))?", _r_year_earlier, THE),
+    (r"(?:(?P<edge>early|earlier|late|later) |mid-? ?)?(?:(?P<part0>morning|afternoon|evening|night),? )?"
+     r"(?P<word>today|yesterday|tomorrow|tonight)(?:'s)?(?: (?P<part>morning|afternoon|evening|night))?",
+     _r_deictic_day, AS_IS),
+    (r"(?:this|late this|early this|later this|earlier this) (morning|afternoon|evening)", _r_this_part, AS_IS),
+    (r"overnight|last night", _r_overnight, AS_IS),
+    (r"(?:(?:earlier|later) )?(?:that|the same|that same) (?P<part>day|morning|afternoon|evening|night)",
+     _r_that_day, AS_IS),
+    (r"the (?P<step>next|following|previous) (?P<part>day|morning|afternoon|evening|night)", _r_that_day, AS_IS),
+    (r"(?:(?P<edge>early|earlier|late|later) (?:in )?)?(?:that|the (?P<step>following|next|previous|preceding|prior))"
+     r" (?P<unit>year|month|week)", _r_that_period, AS_IS),
+    (rf"(?:(?P<edge>early|earlier|late|later|mid-?) )?(?:(?P<part0>morning|afternoon|evening|night),? )?(?:(?P<rel>"
+     rf"this past|this coming|last|next|this|coming|past) )?(?P<wd>{_alt(WEEKDAYS)})\.?(?: \((?P<dom>\d{{1,2}})\))?"
+     rf"(?: (?P<part>morning|afternoon|evening|night))?", _r_weekday, AS_IS),
+    (r"((?:early |earlier |late |later |mid-)?(?:in )?)(?:the )?(last|past|previous|this|current|next|coming) "
+     r"(week|weekend|month|year|quarter|decade|century)", _r_rel_unit, THE),
+    (r"(end|beginning|start|middle) of (?:the |this )?(week|month|year)", _r_the_edge_of, THE),
+    (r"year-end|end-year|year end", _r_year_end, AS_IS),
+    (r"weekend", _r_weekend, NEED_THE),
+    (rf"(?:(last|next|this) )?({_HOLIDAY_RE})(?:,? (\d{{4}}))?", _r_holiday, AS_IS),
+    (rf"{_APPROX}({_NUM}) (?:or so )?({_UNIT}) (?:or so )?(ago|earlier|before|from now|hence)", _r_ago, AS_IS),
+    (rf"(last|past|next|coming|previous|first|final|last|initial|remaining|latest) (?:({_NUM}) )?({_UNIT})",
+     _r_past_n, THE),
+    (rf"(recent|coming|following|past|preceding|next few|past few|last few) ({_UNIT_SG}s)", _r_recent_units, AS_IS),
+    (rf"{_APPROX}({_NUM})(?: more| additional| full| straight| consecutive)?[- ]({_UNIT})(?:[- ]long| old)?",
+     _r_duration, AS_IS),
+    (rf"(?:a|an|one) ({_UNIT_SG}) and a half", _r_unit_and_half, AS_IS),
+    (r"(seconds|minutes|hours|days|weeks|months|years|decades|centuries)", _r_bare_units, NO_SCAN),
+    (rf"(?:every|each) ({_alt(WEEKDAYS)}|{_alt(MONTHS)}|day|week|month|year|quarter)|(?:every|each) (?:({_NUM}) )?"
+     rf"({_UNIT})", _r_set_any, AS_IS),
+    (rf"(?:once|twice|\w+ times) (?:a|per|each) ({_UNIT_SG})", _r_per_unit, AS_IS),
+    (r"(daily|nightly|weekly|biweekly|monthly|annually|yearly|hourly|quarterly)", _r_adverb_set, AS_IS),
+    (r"(now|right now|currently|at present|nowadays|recently|lately|the past|the present|current|the future|"
+     r"the near future|these days)", _r_ref, AS_IS),
+    # Too often not temporal in news ("previously unknown", "future talks") to scan for.
+    (r"(previously|formerly|recent|future|soon)", _r_ref, NO_SCAN),
+    (rf"(\d{{1,2}}) (?:o'clock )?(?:in the |at )(morning|afternoon|evening|night)", _r_clock_words, AS_IS),
+    (rf"({_CLOCK}){_TZ}", lambda m, a, d, r: _r_clock(_CLOCK_RE.fullmatch(m[1]), a, d, r), AS_IS),
+]
+_RULES = [(re.compile(p), f, mode) for p, f, mode in _RULE_TABLE]
+
+
+def normalize(text: str, anchor: dt.date, tense: str | None = "past", ref: Timex | None = None) -> Timex | None:
+    """TimeML type and value for `text` read on `anchor` date; None when it is not a time expression.
+
+    tense: 'past', 'future' or None, the tense of the clause; it decides which "Sunday" or "February"
+    is meant when the words do not say (None: the story's own year, and the last such weekday).
+    ref: the last calendar expression of the story before this one, for "the quarter", "a year
+    earlier", "that day".
+    """
+    t = text.lower().strip().strip(".,;:[]\"'“”").replace("’", "'").replace("‘", "'")
+    if t.endswith(")") and "(" not in t:
+        t = t[:-1]
+    if t.startswith("(") and ")" not in t or t.startswith("(") and t.endswith(")"):
+        t = t.lstrip("(").rstrip(")")
+    t = re.sub(r"\s+", " ", t)
+    t = re.sub(r"^(on|in|at(?! (?:least|most))|by|since|from|until|till|during|for|of|about|around|through|throughout|before|after)\s+",
+               "", t)
+    bare = re.sub(r"^the\s+", "", t)
+    direction = tense if tense in ("past", "future") else None
+    for rule, fn, _ in _RULES:
+        m = rule.fullmatch(bare) or (rule.fullmatch(t) if bare != t else None)
+        if m:
+            out = fn(m, anchor, direction, ref)
+            if out is not None:
+                return out
+    return _absolute_fallback(t, anchor)
+
+
+# ---- finding expressions in running text ----
+
+def _scan_pattern() -> list[re.Pattern]:
+    out = []
+    for p, _, mode in _RULE_TABLE:
+        if mode == NO_SCAN:
+            continue
+        lead = {AS_IS: "", THE: r"(?:the )?", NEED_THE: r"the "}[mode]
+        out.append(re.compile(rf"(?<![\w'-]){lead}(?:{p})(?![\w]|-\w)"))
+    return out
+
+
+_SCAN = _scan_pattern()
+_NAME_WORD = re.compile(rf"(?<![\w]){_alt(list(MONTHS) + list(WEEKDAYS))}(?![\w])")
+_ABBREVIATED = {w for w in list(MONTHS) + list(WEEKDAYS) if len(w) <= 4 and w not in ("may", "june", "july")}
+_MAY_CONTEXT = re.compile(r"(?:in|since|until|by|of|during|from|through|early|late|mid|last|next|this|before|after|"
+                          r"end of|beginning of)[ -]$")
+
+
+def _names_ok(text: str, start: int, end: int, low: str) -> bool:
+    """Month and weekday names must be capitalized in the text; short forms ("Sat", "Mar") need a
+    period or a number after them, and "May" needs the context of a date (it is also a verb)."""
+    for w in _NAME_WORD.finditer(low, start, end):
+        word = w.group(0)
+        if not text[w.start()].isupper():
+            return False
+        after = low[w.end():w.end() + 3]
+        if word in _ABBREVIATED and not (after.startswith(".") or re.match(r" ?\d", after)):
+            return False
+        if word == "may" and not (re.match(r"\.? \d", low[w.end():w.end() + 4]) or w.start() > start
+                                  or _MAY_CONTEXT.search(low[max(0, w.start() - 16):w.start()])):
+            return False
+    return True
+
+
+def scan(text: str) -> list[tuple[int, int]]:
+    """Character spans of the time expressions in `text`, longest first, not overlapping."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lowered; keep offsets aligned
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = low.replace("’", "'")
+    found = []
+    for pattern in _SCAN:
+        for m in pattern.finditer(low):
+            s, e = m.span()
+            if low[e - 1] == "." and low[s:e - 1].rsplit(" ", 1)[-1].rstrip(".") not in _ABBREVIATED | {"sept"}:
+                e -= 1  # the sentence's full stop, not an abbreviation's
+            if e > s and _names_ok(text, s, e, low):
+                found.append((s, e))
+    found.sort(key=lambda se: (-(se[1] - se[0]), se[0]))
+    taken: list[tuple[int, int]] = []
+    for s, e in found:
+        if all(e <= ts or s >= te for ts, te in taken):
+            taken.append((s, e))
+    return sorted(taken)
+
+
+# Worth asking dateparser only when the text names a month or writes a numeric date; bare numbers
+# ("44", an age the model tagged DATE) would come back as years.
+_HAS_DIGIT_OR_MONTH = re.compile(rf"\b{_alt(MONTHS)}\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}")
 
 
 def _absolute_fallback(t: str, anchor: dt.date) -> Timex | None:
@@ -403,7 +897,7 @@ def _absolute_fallback(t: str, anchor: dt.date) -> Timex | None:
     if parsed is None:
         return None
     has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", re.sub(r"\d{4}", "", t)))
-    has_month = bool(re.search(rf"\b{_M[1:-4]}\b", t))
+    has_month = bool(re.search(rf"\b{_alt(MONTHS)}\b", t))
     if has_day and has_month:
         return Timex("DATE", parsed.date().isoformat(), "day")
     if has_month:
@@ -436,6 +930,9 @@ def value_interval(value: str) -> tuple[dt.date | None, dt.date | None]:
         if m := re.fullmatch(r"(\d{4})-Q([1-4])", v):
             y, q = int(m[1]), int(m[2])
             return dt.date(y, 3 * q - 2, 1), dt.date(y, 3 * q, calendar.monthrange(y, 3 * q)[1])
+        if m := re.fullmatch(r"(\d{4})-H([12])", v):
+            y, h = int(m[1]), int(m[2])
+            return dt.date(y, 6 * h - 5, 1), dt.date(y, 6 * h, 30 if h == 1 else 31)
         if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", v):
             y = int(m[1])
             a, b = _SEASON_MONTHS[m[2]]
@@ -470,3 +967,6 @@ def duration_back(value: str, anchor: dt.date) -> dt.date | None:
         return dt.date(y, mo, min(anchor.day, calendar.monthrange(y, mo)[1]))
     y = anchor.year - n
     return dt.date(y, anchor.month, min(anchor.day, calendar.monthrange(y, anchor.month)[1]))
+
+
+__all__ = ["Timex", "normalize", "scan", "value_interval", "duration_back", "holiday", "SEASONS"]

@@ -1,24 +1,26 @@
-"""Time expressions: found by spaCy's DATE/TIME entities plus a scan for forms the model misses,
-then normalized against the story date by storyline.timex (TimeML TIMEX3 type and value)."""
+"""Time expressions: found by storyline.timex's rules (and, for forms they do not know, spaCy's
+DATE/TIME entities), then normalized against the story date to TimeML TIMEX3 type and value.
+
+Expressions are read in order, so that anaphoric ones ("the quarter", "a year earlier", "that
+day") resolve against the last calendar expression before them."""
 from __future__ import annotations
 
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..model import TimeExpr
-from ..timex import SEASONS, normalize
+from ..timex import SEASONS, normalize, scan
 
-# Forms the small model often leaves untagged; whole-word, case-insensitive.
-_SCAN = re.compile(
-    r"\b(?:(?:last|next|this|on|since) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-    r"(?: \(\d{1,2}\))?|\b(?:overnight|yesterday|today|tomorrow|tonight|last night)\b"
-    r"|\b(?:last|next|this|past|coming) (?:week|month|year|weekend)\b"
-    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several) "
-    r"(?:days?|weeks?|months?|years?|hours?)(?: ago| earlier| later)?\b", re.IGNORECASE)
-_AGE = re.compile(r"\d+[- ]year[- ]old|\bage[sd]?\b", re.IGNORECASE)
-_FUTURE_AUX = {"will", "shall", "'ll"}
+_AGE = re.compile(r"\d+[- ]years?[- ]old|\bage[sd]?\b|\bold$", re.IGNORECASE)
+_SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually", "yearly", "hourly", "quarterly"}
+# A bare year ("1995") is a date after these words; elsewhere only when the model tags it DATE
+# ("2000 workers" is not a year).
+_YEAR_CUES = {"in", "since", "of", "by", "until", "till", "from", "to", "before", "after", "during", "through",
+              "early", "late", "mid", "between", "around", "circa", "year", "fiscal", "for", "since"}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
+_PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "'d"}
 
 
 @Language.factory("storyline_time")
@@ -26,54 +28,97 @@ def make_time_tagger(nlp: Language, name: str) -> "TimeTagger":
     return TimeTagger()
 
 
-def clause_tense(tok) -> str:
-    """'future' when the governing verb is marked for the future ("will meet"), else 'past'."""
+def clause_tense(tok: Token) -> str | None:
+    """'past' or 'future' when the governing verb is marked for it ("met", "will meet", "plans to
+    meet"); None for the present and where there is no verb, so the story's own year is assumed."""
     head = tok
     for _ in range(6):
         if head.pos_ in ("VERB", "AUX") or head.dep_ == "ROOT":
             break
         head = head.head
-    aux = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
-    if aux & _FUTURE_AUX or (head.tag_ == "VB" and "to" in aux) or head.lower_ in ("plans", "expected"):
+    auxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    aux = {c.lower_ for c in auxes}
+    if aux & _FUTURE_AUX or (head.tag_ == "VB" and "to" in aux) or head.lower_ in ("plans", "expected", "scheduled"):
         return "future"
-    return "past"
+    if head.tag_ == "VBD" or aux & _PAST_AUX or any(c.tag_ == "VBD" for c in auxes):
+        return "past"
+    return None
 
 
 class TimeTagger:
     def __call__(self, doc: Doc) -> Doc:
         anchor = doc._.story_date
-        spans = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
-        taken = {i for s in spans for i in range(s.start, s.end)}
-        for m in _SCAN.finditer(doc.text):
-            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-            if span is not None and not any(i in taken for i in range(span.start, span.end)):
-                spans.append(span)
-                taken.update(range(span.start, span.end))
+        if anchor is None:
+            doc._.times = []
+            return doc
+        found: list[tuple[int, int, Span]] = []
+        full_text = doc.text  # Doc.text joins every token on each call: read it once
+        for start, end in scan(full_text):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and self._keep(doc, span, full_text[start:end]):
+                found.append((start, end, span))
+        for ent in doc.ents:  # forms the rules do not know, if they normalize
+            if ent.label_ in ("DATE", "TIME") and all(ent.end_char <= s or ent.start_char >= e for s, e, _ in found):
+                if self._keep(doc, ent, ent.text):
+                    found.append((ent.start_char, ent.end_char, ent))
         out = []
-        for span in sorted(spans, key=lambda s: s.start):
-            span = self._extend(doc, span)
-            if _AGE.search(span.text) or self._is_modifier_only(span):
-                continue
-            tx = normalize(span.text, anchor, clause_tense(span.root)) if anchor else None
+        ref = None
+        for start, end, span in sorted(found, key=lambda f: f[0]):
+            text = full_text[start:end]
+            tx = normalize(text, anchor, clause_tense(span.root), ref)
             if tx is None:
                 continue
+            if tx.is_calendar and not tx.anaphoric:
+                ref = tx
             earliest, latest = tx.interval(anchor)
-            out.append((span, TimeExpr(span.start_char, span.end_char, span.text, tx.type, tx.value,
-                                       tx.precision, earliest, latest, anchored=not tx.value.startswith("PX"))))
+            out.append((span, TimeExpr(start, end, text, tx.type, tx.value, tx.precision, earliest, latest,
+                                       anchored="X" not in tx.value[:2] and not tx.value.startswith("PX"))))
         doc._.times = out
         return doc
 
     @staticmethod
-    def _extend(doc: Doc, span: Span) -> Span:
-        # "Friday (11)": the model tags "Friday" and "11" apart; the day of the month pins the date.
-        end = span.end
-        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].like_num and doc[end + 2].text == ")":
-            return doc[span.start:end + 3]
-        return span
+    def _is_year(doc: Doc, span: Span, prev: Token | None, nxt: Token | None) -> bool:
+        """A bare four-digit number is a year after a temporal cue ("in 1995", "1990 to 1995") or
+        where the model tags it DATE, and not when it counts things ("2000 workers")."""
+        if nxt is not None and nxt.tag_ == "NNS":
+            return False
+        if span[-1].ent_type_ == "DATE" or (prev is not None and prev.lower_ in _YEAR_CUES):
+            return True
+        before = doc[prev.i - 1] if prev is not None and prev.i > 0 else None
+        return (prev is not None and prev.lower_ in ("and", "or", "to", "-", "–") and before is not None
+                and re.fullmatch(r"\d{4}", before.text) is not None)
 
     @staticmethod
-    def _is_modifier_only(span: Span) -> bool:
-        """A season used as a modifier ("a winter jacket") is not a time expression."""
-        root = span.root
-        return (len(span) == 1 and root.lower_ in SEASONS and root.dep_ in ("compound", "amod", "nmod")
-                and root.head.pos_ == "NOUN")
+    def _keep(doc: Doc, span: Span, text: str) -> bool:
+        """Drop the look-alikes: ages, counts that look like years, verbs that look like seasons."""
+        low = text.lower()
+        nxt = doc[span.end] if span.end < len(doc) else None
+        prev = doc[span.start - 1] if span.start > 0 else None
+        if _AGE.search(text) or (nxt is not None and nxt.lower_ in ("old", "-old")):
+            return False
+        if prev is not None and prev.lower_ in ("aged", "age"):
+            return False
+        if re.fullmatch(r"(?:the year )?\d{4}", low) and not TimeTagger._is_year(doc, span, prev, nxt):
+            return False
+        if len(span) == 1:
+            tok = span[0]
+            if low in SEASONS and (tok.pos_ not in ("NOUN", "PROPN") or (
+                    tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ == "NOUN")):
+                return False  # "prices fall", "a winter jacket"
+            if low in _SET_ADVERBS and tok.dep_ == "amod":
+                return False  # "a quarterly dividend" is not a recurring time
+        if re.fullmatch(r"(?:the )?(?:spring|summer|autumn|fall|winter)", low) and nxt is not None \
+                and nxt.lower_ == "of" and not (span.end + 1 < len(doc) and doc[span.end + 1].like_num):
+            return False  # "the fall of Kabul"
+        if re.fullmatch(r"'?\d0'?s", low) and prev is not None and prev.tag_ == "PRP$":
+            return False  # "in his 30s" is an age
+        # (Token.is_sent_start would scan the whole doc on every call; the previous token says enough.)
+        if re.search(r"(?:^|\d )[A-Z][a-z]+s$", text) and prev is not None and prev.text not in ".!?\"'“”":
+            return False  # "60 Minutes", a title, not a span of minutes
+        if re.fullmatch(r"(?:a|an|per) (?:second|minute|hour|day|night|week|month|year)", low) and prev is not None \
+                and (prev.like_num or prev.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
+                     or prev.lower_ in ("times", "twice", "once")):
+            return False  # a rate ("$35 a night", "24 hours a day"), not a duration
+        if low in ("a second", "one second", "the second", "a minute"):
+            return False  # ordinals and idioms far more often than durations
+        return True

@@ -1,0 +1,44 @@
+"""The time stage in the pipeline: what it finds in running text, what it leaves, tense and anaphora."""
+import datetime as dt
+
+from storyline.model import Story
+
+
+def _times(pipeline, text, date="1989-10-26"):
+    story = Story(text=text, date=dt.date.fromisoformat(date))
+    return [(t.text, t.value) for t in pipeline.analyze(story).times]
+
+
+def test_look_alikes_are_not_time_expressions(pipeline):
+    text = ("Prices fall as the 52-year-old chairman, 55 years old, cut the quarterly dividend. Rooms cost $35 a "
+            "night, and 2000 workers watched 60 Minutes in his 30s.")
+    assert _times(pipeline, text) == []
+
+
+def test_bare_years_need_a_cue(pipeline):
+    assert _times(pipeline, "The plant opened in 1995 and hired 2000 workers.") == [("1995", "1995")]
+
+
+def test_tense_of_the_clause_picks_the_month(pipeline):
+    # read in October 1989: a past March is this year's, a future one next year's
+    past = _times(pipeline, "The company said sales fell in March.")
+    future = _times(pipeline, "The company said it will open the plant in March.")
+    assert ("March", "1989-03") in past
+    assert ("March", "1990-03") in future
+
+
+def test_quarters_and_a_year_earlier_resolve_in_order(pipeline):
+    text = ("Third-quarter net income rose 20% to $5 million from $4.2 million a year earlier. "
+            "In the quarter, sales were flat. For the first nine months, profit rose.")
+    got = _times(pipeline, text)
+    assert got == [("Third-quarter", "1989-Q3"), ("a year earlier", "1988-Q3"), ("the quarter", "1989-Q3"),
+                   ("the first nine months", "P9M")]
+
+
+def test_event_dated_by_the_expression_of_its_clause(pipeline):
+    story = Story(text="Russian forces attacked the town on Sunday. Officials said talks would resume on Friday.",
+                  date=dt.date(2022, 11, 15))
+    times = {t.text: t for t in pipeline.analyze(story).times}
+    assert times["Sunday"].value == "2022-11-13"
+    assert times["Friday"].value == "2022-11-18"  # "would resume": the next Friday
+    assert (times["Sunday"].earliest, times["Sunday"].latest) == (dt.date(2022, 11, 13), dt.date(2022, 11, 13))
