@@ -42,3 +42,13 @@ def test_event_dated_by_the_expression_of_its_clause(pipeline):
     assert times["Sunday"].value == "2022-11-13"
     assert times["Friday"].value == "2022-11-18"  # "would resume": the next Friday
     assert (times["Sunday"].earliest, times["Sunday"].latest) == (dt.date(2022, 11, 13), dt.date(2022, 11, 13))
+
+
+def test_n_days_later_dates_the_event_from_the_date_before_it(pipeline):
+    story = Story(text="Russian forces captured the village on Nov. 3. Three days later, Ukrainian troops attacked "
+                       "the village.", date=dt.date(2022, 11, 15))
+    events = pipeline.analyze(story).events
+    attack = next(e for e in events if e.plover_type == "ASSAULT")
+    assert (attack.date_value, attack.date_basis) == ("2022-11-06", "relative")
+    capture = next(e for e in events if e.plover_type != "ASSAULT")
+    assert (capture.date_value, capture.date_basis) == ("2022-11-03", "stated")

@@ -10,6 +10,7 @@ coded with their modality.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -319,7 +320,11 @@ class EventCoder:
         return None
 
     def _relative(self, tok: Token):
-        """'three days after his troops stormed the city': this event = the main clause's date - 3 days."""
+        """'three days after his troops stormed the city': this event = the main clause's date - 3 days.
+        'Three days later, ...': this event = the last date the story stated before it + 3 days."""
+        later = self._later(tok)
+        if later is not None:
+            return later
         if tok.dep_ != "advcl":
             return None
         mark = next((c.lower_ for c in tok.children if c.dep_ == "mark"), None)
@@ -339,6 +344,27 @@ class EventCoder:
         lo, hi = head_date[2] + shift, head_date[3] + shift
         value = lo.isoformat() if lo == hi else f"{lo.isoformat()}/{hi.isoformat()}"
         return value, "day", lo, hi, "relative"
+
+    def _later(self, tok: Token):
+        clause = _clause_head(tok)
+        for i, (span, tx) in enumerate(self.doc._.times):
+            nxt = self.doc[span.end] if span.end < len(self.doc) else None
+            if tx.type != "DURATION" or nxt is None or nxt.lower_ not in ("later", "earlier"):
+                continue
+            head = nxt.head if nxt.head != nxt else span.root.head
+            if _clause_head(head) != clause and head != tok:
+                continue
+            m = re.fullmatch(r"P(\d+)([DW])", tx.value)
+            before = [t for _, t in self.doc._.times[:i] if t.type in ("DATE", "TIME") and t.earliest and t.latest
+                      and t.end <= span.start_char]
+            if not m or not before:
+                return None
+            days = int(m[1]) * (7 if m[2] == "W" else 1) * (1 if nxt.lower_ == "later" else -1)
+            ref = before[-1]
+            lo, hi = ref.earliest + dt.timedelta(days=days), ref.latest + dt.timedelta(days=days)
+            value = lo.isoformat() if lo == hi else f"{lo.isoformat()}/{hi.isoformat()}"
+            return value, "day" if lo == hi else ref.precision, lo, hi, "relative"
+        return None
 
     @staticmethod
     def _dedupe(events: list[Event]) -> list[Event]:
