@@ -825,13 +825,32 @@ def normalize(text: str, anchor: dt.date, tense: str | None = "past", ref: Timex
 
 # ---- finding expressions in running text ----
 
-def _scan_pattern() -> list[re.Pattern]:
+# Words a rule's expression cannot do without. A text without them skips the rule: re has no fast
+# path for patterns that open with optional words, so each pattern costs a pass over the text.
+_MONTH_WORD = rf"\b{_alt(MONTHS)}\b"
+_NEEDS = {
+    _r_iso: r"\d{4}-\d", _r_us_slash: r"\d/\d", _r_mdy: _MONTH_WORD, _r_week_of: r"week of",
+    _r_month_year: _MONTH_WORD, _r_month: _MONTH_WORD, _r_spelled_year: r"eighteen|nineteen|twenty|thousand",
+    _r_fiscal: r"fiscal|fy|financial year", _r_decade_word: r"ties\b", _r_century: r"centur",
+    _r_season: r"spring|summer|autumn|fall|winter", _r_quarter: r"quarter|\bq[1-4]",
+    _r_the_period: r"quarter|period|year", _r_year_earlier: r"year", _r_deictic_day: r"today|yesterday|tomorrow|tonight",
+    _r_this_part: r"morning|afternoon|evening", _r_overnight: r"overnight|last night", _r_that_day: r"day|morning|"
+    r"afternoon|evening|night", _r_weekday: rf"\b{_alt(WEEKDAYS)}", _r_the_edge_of: r" of ",
+    _r_year_end: r"year.end|end.year", _r_weekend: r"weekend", _r_holiday: _HOLIDAY_RE,
+    _r_ago: r"ago\b|earlier|before|from now|hence", _r_unit_and_half: r"and a half", _r_set_any: r"every|each",
+    _r_per_unit: r"once|twice|times", _r_clock_words: r"morning|afternoon|evening|night",
+    _r_clock_day: r"\d ?[ap]\.?m|noon|midnight|midday|\d:\d\d",
+}
+
+
+def _scan_pattern() -> list[tuple[re.Pattern, re.Pattern | None]]:
     out = []
-    for p, _, mode in _RULE_TABLE:
+    for p, fn, mode in _RULE_TABLE:
         if mode == NO_SCAN:
             continue
         lead = {AS_IS: "", THE: r"(?:the )?", NEED_THE: r"the "}[mode]
-        out.append(re.compile(rf"(?<![\w'-]){lead}(?:{p})(?![\w]|-\w)"))
+        needs = re.compile(_NEEDS[fn]) if fn in _NEEDS else None
+        out.append((re.compile(rf"(?<![\w'-]){lead}(?:{p})(?![\w]|-\w)"), needs))
     return out
 
 
@@ -865,7 +884,9 @@ def scan(text: str) -> list[tuple[int, int]]:
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     low = low.replace("’", "'")
     found = []
-    for pattern in _SCAN:
+    for pattern, needs in _SCAN:
+        if needs is not None and needs.search(low) is None:
+            continue
         for m in pattern.finditer(low):
             s, e = m.span()
             if low[e - 1] == "." and low[s:e - 1].rsplit(" ", 1)[-1].rstrip(".") not in _ABBREVIATED | {"sept"}:
