@@ -131,6 +131,9 @@ class Quote(Span):
     cue: str | None = None
     direct: bool = True
     date: str | None = None  # TIMEX3 value of the speech, when stated
+    speaker_start: int | None = None  # where the speaker is named in the text (the subject of the cue)
+    speaker_end: int | None = None
+    addressee: str | None = None  # "told reporters", "said in an interview with CNN"
 
 
 @dataclass

@@ -16,7 +16,6 @@ import pyarrow as pa
 from .kb import KB_VERSION
 from .model import Analysis, Reject, Story
 
-SCHEMA_VERSION = 1
 DEFAULT_DB = "storyline.duckdb"
 
 # Each migration brings the schema from version i to i+1; never edit one that has shipped.
@@ -73,7 +72,18 @@ MIGRATIONS: list[str] = [
                q.speaker_text, q.speaker_description, q.cue, q.direct, q.speech_date, q.text
         FROM quotes q JOIN stories s USING (story_id) LEFT JOIN actors a ON a.actor_id = q.speaker_id;
     """,
+    # 2: where the speaker is named, and to whom the words were said
+    """
+    ALTER TABLE quotes ADD COLUMN speaker_start INTEGER;
+    ALTER TABLE quotes ADD COLUMN speaker_end INTEGER;
+    ALTER TABLE quotes ADD COLUMN addressee VARCHAR;
+    CREATE OR REPLACE VIEW quote_rows AS
+        SELECT q.story_id, q.quote_no, s.date AS story_date, q.speaker_id, a.name AS speaker_name, a.code AS speaker_code,
+               q.speaker_text, q.speaker_description, q.cue, q.addressee, q.direct, q.speech_date, q.text
+        FROM quotes q JOIN stories s USING (story_id) LEFT JOIN actors a ON a.actor_id = q.speaker_id;
+    """,
 ]
+SCHEMA_VERSION = len(MIGRATIONS)
 CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events"]
 
 
@@ -223,7 +233,9 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
         for i, q in enumerate(a.quotes):
             out["quotes"].append(dict(story_id=sid, quote_no=i, start=q.start, end=q.end, text=q.text, direct=q.direct,
                                       speaker_id=q.speaker_id, speaker_text=q.speaker_text,
-                                      speaker_description=q.speaker_description, cue=q.cue, speech_date=q.date))
+                                      speaker_description=q.speaker_description, cue=q.cue, speech_date=q.date,
+                                      speaker_start=q.speaker_start, speaker_end=q.speaker_end,
+                                      addressee=q.addressee))
         for i, e in enumerate(a.events):
             out["events"].append(dict(
                 story_id=sid, event_no=i, plover_type=e.plover_type, plover_mode=e.plover_mode, cameo=e.cameo,

@@ -141,8 +141,8 @@ class EventCoder:
         else:
             source_ids, target_ids = self._verb_roles(tok, trig)
         if "accusation" in trig.flags:
-            if speech_verb is None:
-                return []
+            if speech_verb is None or speech_kind == "think":
+                return []  # an accusation is made aloud; a belief is not an ACCUSE event
             # "X said Y committed war crimes": X accuses Y
             target_ids = source_ids
             source_ids = self._actors(subject_of(speech_verb))

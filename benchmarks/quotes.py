@@ -1,0 +1,172 @@
+"""Attribution (quote) extraction on PolNeAR, BRAT standoff: content spans and speakers.
+
+    python benchmarks/quotes.py [DATA_DIR ...] [--limit N] [--json OUT]
+
+DATA_DIR is a PolNeAR split folder with text/ and attributions/ (default: the dev split of
+../shared/eval/quotes/PolNeAR/data). Each article is dated by the date in its file name. Where
+several annotators annotated an article, the first annotation file is used.
+
+Measures (PolNeAR attributions with a content span are the gold):
+- content span P/R/F1, exact (same span once quote marks, spaces and edge punctuation are trimmed)
+  and overlap (any shared character); a gold content split in fragments around its cue is matched
+  by a system span equal to the whole or to one fragment;
+- source accuracy: of the gold attributions found (overlap), the share whose speaker span overlaps
+  the gold source span (attributions without a gold source are left out);
+- the same, separately for direct quotes (the content opens or closes with a quote mark) and
+  indirect ones. A system quote counts as direct or indirect by its own flag.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "eval" / "quotes" / "PolNeAR" / "data" / "dev"
+_QUOTE_MARKS = "\"“”‘’'«»"
+_TRIM = _QUOTE_MARKS + " \n\t,.;:—–-"
+
+
+def read_ann(path: Path) -> list[dict]:
+    """Attributions as dicts of role -> (start, end), from a BRAT .ann file."""
+    spans, out = {}, []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            tid, info, _ = line.split("\t", 2)
+            label, offsets = info.split(" ", 1)
+            frags = [tuple(map(int, f.split())) for f in offsets.split(";")]
+            spans[tid] = (label, frags)
+        elif line.startswith("E"):
+            roles = {}
+            for arg in line.split("\t")[1].split():
+                role, tid = arg.split(":")
+                if tid in spans:
+                    roles[role.rstrip("0123456789")] = spans[tid][1]
+            if "Content" in roles:
+                out.append(roles)
+    return out
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def is_direct(text: str, start: int, end: int) -> bool:
+    inner = text[start:end].strip()
+    before = text[max(0, start - 1):start]
+    return bool(inner) and (inner[0] in _QUOTE_MARKS or inner[-1] in _QUOTE_MARKS or before in _QUOTE_MARKS)
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+class Gold(NamedTuple):
+    """A gold content span; a quote split around its cue ("...," said X. "...") has two fragments,
+    and a system span matching the whole or any one fragment matches it."""
+    whole: tuple[int, int]
+    fragments: list[tuple[int, int]]
+
+    def exact(self, span: tuple[int, int]) -> bool:
+        return span == self.whole or span in self.fragments
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        return any(overlap(span, f) for f in self.fragments)
+
+    def shared(self, span: tuple[int, int]) -> int:
+        return sum(max(0, min(span[1], f[1]) - max(span[0], f[0])) for f in self.fragments)
+
+
+def prf(tp_p: int, n_sys: int, tp_r: int, n_gold: int) -> dict:
+    p = tp_p / n_sys if n_sys else 0.0
+    r = tp_r / n_gold if n_gold else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+
+
+def articles(folders: list[Path]):
+    for folder in folders:
+        seen = set()
+        for ann in sorted((folder / "attributions").glob("*.ann")):
+            stem = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
+            txt = folder / "text" / f"{stem}.txt"
+            if stem in seen or not txt.exists():
+                continue
+            seen.add(stem)
+            date = dt.date.fromisoformat(re.search(r"\d{4}-\d{2}-\d{2}", stem).group(0))
+            yield stem, date, txt.read_text(encoding="utf-8"), read_ann(ann)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data", nargs="*", type=Path, default=[DEFAULT])
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+
+    from rich.progress import track
+
+    from storyline.model import Story
+    from storyline.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    docs = list(articles(args.data))[: args.limit]
+    kinds = ("all", "direct", "indirect")
+    c = {k: dict(sys=0, gold=0, exact_p=0, exact_r=0, over_p=0, over_r=0, src_n=0, src_ok=0) for k in kinds}
+    t0 = time.perf_counter()
+    analyses = pipeline.pipe(Story(text=text, date=date) for _, date, text, _ in docs)
+    for (name, date, text, gold), a in track(zip(docs, analyses), total=len(docs), description="PolNeAR"):
+        gold_items = []
+        for g in gold:
+            frags = [f for f in (trim(text, s, e) for s, e in g["Content"]) if f[0] < f[1]]
+            if frags:
+                whole = (frags[0][0], frags[-1][1])
+                src = g.get("Source")
+                gold_items.append((Gold(whole, frags), "direct" if is_direct(text, *g["Content"][0]) else "indirect",
+                                   (src[0][0], src[-1][1]) if src else None))
+        sys_items = []
+        for q in a.quotes:
+            qs, qe = trim(text, q.start, q.end)
+            speaker = (q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
+            sys_items.append(((qs, qe), "direct" if q.direct else "indirect", speaker))
+        for kind in kinds:
+            sel_sys = [s for s in sys_items if kind == "all" or s[1] == kind]
+            sel_gold = [g for g in gold_items if kind == "all" or g[1] == kind]
+            k = c[kind]
+            k["sys"] += len(sel_sys)
+            k["gold"] += len(sel_gold)
+            k["exact_p"] += sum(any(g[0].exact(s[0]) for g in gold_items) for s in sel_sys)
+            k["exact_r"] += sum(any(g[0].exact(s[0]) for s in sys_items) for g in sel_gold)
+            k["over_p"] += sum(any(g[0].overlaps(s[0]) for g in gold_items) for s in sel_sys)
+            k["over_r"] += sum(any(g[0].overlaps(s[0]) for s in sys_items) for g in sel_gold)
+            for g in sel_gold:
+                found = [s for s in sys_items if g[0].overlaps(s[0])]
+                if found and g[2] is not None:
+                    best = max(found, key=lambda s: g[0].shared(s[0]))
+                    k["src_n"] += 1
+                    k["src_ok"] += best[2] is not None and overlap(best[2], g[2])
+    secs = time.perf_counter() - t0
+    result = {"data": [str(d) for d in args.data], "documents": len(docs), "documents_per_s": round(len(docs) / secs, 2)}
+    for kind in kinds:
+        k = c[kind]
+        result[kind] = {
+            "gold": k["gold"], "system": k["sys"],
+            "content_exact": prf(k["exact_p"], k["sys"], k["exact_r"], k["gold"]),
+            "content_overlap": prf(k["over_p"], k["sys"], k["over_r"], k["gold"]),
+            "source_accuracy": round(k["src_ok"] / k["src_n"], 4) if k["src_n"] else 0.0,
+            "source_judged": k["src_n"],
+        }
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
