@@ -133,3 +133,23 @@ def test_cli_ingest_reports_rejects(tmp_path, corpus):
 def test_missing_database_is_a_clear_error(tmp_path):
     res = runner.invoke(app, ["events", "--db", str(tmp_path / "none.duckdb")])
     assert res.exit_code == 2 and "no such database" in res.output
+
+
+def test_a_schema_1_database_migrates_and_keeps_its_rows(tmp_path):
+    import duckdb
+
+    from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute(MIGRATIONS[0])
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO quotes (story_id, quote_no, text, direct) VALUES ('s1', 0, 'old words', true)")
+    con.close()
+    store = Store(path)
+    assert store.schema_version() == SCHEMA_VERSION >= 2
+    row = store.con.execute("SELECT text, speaker_start, addressee FROM quotes").fetchall()
+    assert row == [("old words", None, None)]
+    assert "addressee" in [d[0] for d in store.con.execute("SELECT * FROM quote_rows").description]
+    store.close()

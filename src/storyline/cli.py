@@ -156,7 +156,8 @@ def quotes(db: DbOpt = Path(DEFAULT_DB),
     if direct is not None:
         where += (" AND " if where else " WHERE ") + "direct = ?"
         params.append(direct)
-    cols = ("story_date", "speaker_name", "speaker_code", "speaker_text", "cue", "direct", "speech_date", "text") \
+    cols = ("story_date", "speaker_name", "speaker_code", "speaker_text", "cue", "addressee", "direct", "speech_date",
+            "text") \
         if format is Fmt.table else ("*",)
     with _open(db) as st:
         c, rows = st.query(f"SELECT {', '.join(cols)} FROM quote_rows{where} ORDER BY story_date, story_id, quote_no",
@@ -213,7 +214,10 @@ def show(story_id: Annotated[str, typer.Argument(help="A story id (a unique pref
         for sql, style in (("SELECT start, \"end\", 'actor ' || coalesce(code, '') FROM mentions WHERE story_id = ?", "bold cyan"),
                            ("SELECT start, \"end\", 'time ' || value FROM times WHERE story_id = ?", "bold magenta"),
                            ("SELECT start, \"end\", 'place' FROM place_mentions WHERE story_id = ?", "bold green"),
-                           ("SELECT start, \"end\", 'quote' FROM quotes WHERE story_id = ? AND direct", "italic yellow")):
+                           ("SELECT start, \"end\", 'quote' FROM quotes WHERE story_id = ? AND direct", "italic yellow"),
+                           ("SELECT start, \"end\", 'reported' FROM quotes WHERE story_id = ? AND NOT direct", "yellow"),
+                           ("SELECT speaker_start, speaker_end, 'speaker' FROM quotes WHERE story_id = ? "
+                            "AND speaker_start IS NOT NULL", "bold yellow")):
             marks += [(s, e, label, style) for s, e, label in st.query(sql, [sid])[1]]
         _, ev = st.query("SELECT date_value, plover_type, cameo, source_code, target_code, place_name, trigger "
                          "FROM event_rows WHERE story_id = ? ORDER BY event_no", [sid])
@@ -223,7 +227,8 @@ def show(story_id: Annotated[str, typer.Argument(help="A story id (a unique pref
     out.rule(f"{sid}  {date}  {title or ''}")
     out.print(body)
     out.print(Text("actors ", style="bold cyan") + Text("times ", style="bold magenta") +
-              Text("places ", style="bold green") + Text("quotes", style="italic yellow"))
+              Text("places ", style="bold green") + Text("quotes ", style="italic yellow") +
+              Text("reported speech ", style="yellow") + Text("speakers", style="bold yellow"))
     _emit(["date", "type", "cameo", "source", "target", "place", "trigger"], ev, Fmt.table, "events")
 
 

@@ -1,0 +1,88 @@
+"""Quote forms one by one: who said what, with cue, addressee, content, direct or not."""
+import datetime as dt
+
+import pytest
+
+from storyline.model import Story
+
+
+def _quotes(pipeline, text, date="2022-11-15"):
+    return pipeline.analyze(Story(text=text, date=dt.date.fromisoformat(date))).quotes
+
+
+def _one(quotes, **want):
+    found = [q for q in quotes if all(getattr(q, k) == v for k, v in want.items())]
+    assert len(found) == 1, [(q.text, q.speaker_text, q.direct) for q in quotes]
+    return found[0]
+
+
+def test_according_to(pipeline):
+    text = "According to the Interior Ministry, 12 people were detained in the capital overnight."
+    q = _one(_quotes(pipeline, text), cue="according to")
+    assert q.text == "12 people were detained in the capital overnight"
+    assert q.speaker_text == "the Interior Ministry" and not q.direct
+    assert text[q.speaker_start:q.speaker_end] == "the Interior Ministry"
+
+
+def test_according_to_at_the_end(pipeline):
+    q = _one(_quotes(pipeline, "The talks collapsed on Monday, according to two diplomats."), cue="according to")
+    assert q.text == "The talks collapsed on Monday"
+    assert q.speaker_text == "two diplomats"
+
+
+def test_addressee_and_speech_date(pipeline):
+    q = _one(_quotes(pipeline, "Shoigu told reporters on Sunday that the troops would withdraw from the city."),
+             direct=False)
+    assert q.addressee == "reporters"
+    assert q.date == "2022-11-13"
+    assert q.text == "that the troops would withdraw from the city"
+
+
+def test_interview_with_is_the_addressee(pipeline):
+    q = _one(_quotes(pipeline, "The minister said in an interview with the BBC that talks would resume."),
+             direct=False)
+    assert q.addressee == "the BBC"
+
+
+def test_quote_split_around_the_cue_keeps_one_speaker(pipeline):
+    text = ("“We will not give up our land,” the governor said. “Every village will be rebuilt, and every family "
+            "will come home.”")
+    quotes = [q for q in _quotes(pipeline, text) if q.direct]
+    assert [q.speaker_text for q in quotes] == ["the governor", "the governor"]
+
+
+def test_words_quoted_inside_a_paraphrase_belong_to_the_paraphrase(pipeline):
+    text = "Trump said that voting fraud is “a big, big problem in this country” but nobody talks about it."
+    quotes = _quotes(pipeline, text)
+    q = _one(quotes, speaker_text="Trump")
+    assert q.text.startswith("that voting fraud is") and q.text.endswith("nobody talks about it")
+    assert not q.direct
+    assert len(quotes) == 1  # the quoted fragment is not a second quote
+
+
+def test_parenthetical_cue(pipeline):
+    text = "Too often, Mr. Clarke said, the town has been forgotten by the state."
+    q = _one(_quotes(pipeline, text), speaker_text="Clarke")
+    assert q.text == text.rstrip(".")
+
+
+def test_transcript_turns(pipeline):
+    text = ("WALLACE: Let's start with breaking news on the debate story tonight.\n\n"
+            "PENCE: Well, the question really should be why they invited him.")
+    quotes = _quotes(pipeline, text)
+    assert [(q.speaker_text, q.text[:9]) for q in quotes] == [("WALLACE", "Let's sta"), ("PENCE", "Well, the")]
+    assert all(q.direct and q.cue == ":" for q in quotes)
+
+
+@pytest.mark.parametrize("marks", [("\"", "\""), ("“", "”")])
+def test_straight_and_curly_marks(pipeline, marks):
+    o, c = marks
+    q = _one(_quotes(pipeline, f"{o}We are ready to talk at any time,{c} Lavrov said on Monday."), direct=True)
+    assert q.speaker_text == "Lavrov" and q.text.startswith("We are ready")
+
+
+def test_a_belief_is_an_attribution_but_not_an_accusation(pipeline):
+    story = Story(text="Residents believe that Russian soldiers looted the shops.", date=dt.date(2022, 11, 15))
+    a = pipeline.analyze(story)
+    assert _one(a.quotes, direct=False).speaker_text == "Residents"
+    assert not [e for e in a.events if e.plover_type == "ACCUSE"]
