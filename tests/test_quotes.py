@@ -86,3 +86,14 @@ def test_a_belief_is_an_attribution_but_not_an_accusation(pipeline):
     a = pipeline.analyze(story)
     assert _one(a.quotes, direct=False).speaker_text == "Residents"
     assert not [e for e in a.events if e.plover_type == "ACCUSE"]
+
+
+def test_an_accusation_in_a_quote_is_an_accuse_event_linked_to_it(pipeline):
+    story = Story(text="“Russian soldiers committed war crimes in Kherson,” Zelenskiy said on Monday.",
+                  date=dt.date(2022, 11, 15))
+    a = pipeline.analyze(story)
+    accuse = _one(a.events, plover_type="ACCUSE")
+    quote = a.quotes[accuse.quote_index]
+    assert quote.direct and accuse.source_id == quote.speaker_id == "zelenskyy"
+    assert accuse.target_id.endswith("RUSMIL")
+    assert quote.date == "2022-11-14"
