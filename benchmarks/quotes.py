@@ -35,12 +35,12 @@ def read_ann(path: Path) -> list[dict]:
     """Attributions as dicts of role -> (start, end), from a BRAT .ann file."""
     spans, out = {}, []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("T"):
+        if line.startswith("T") and line.count("\t") >= 2:
             tid, info, _ = line.split("\t", 2)
             label, offsets = info.split(" ", 1)
             frags = [tuple(map(int, f.split())) for f in offsets.split(";")]
             spans[tid] = (label, frags)
-        elif line.startswith("E"):
+        elif line.startswith("E") and "\t" in line:
             roles = {}
             for arg in line.split("\t")[1].split():
                 role, tid = arg.split(":")
