@@ -6,7 +6,9 @@ ago. TimeML values ("2022-10", "2022-W45", "P3D", "2022-11-14TNI", "PRESENT_REF"
 granularity the words give, no more, and the anaphoric forms of news ("the quarter", "a year
 earlier") need the date the story last talked about. Libraries are still used where they fit:
 `holidays` and `dateutil.easter` date named days, and dateparser is the fallback for absolute
-dates in forms these rules do not know (see `_absolute_fallback`).
+dates in forms these rules do not know (see `_absolute_fallback`). Measured on TempEval-3's gold
+spans (`benchmarks/tempeval3.py --gold-spans`): these rules normalize 0.789 of the values right,
+dateparser 0.451 even when its datetime is cut to the precision the gold asks for.
 
 The rules are a list of (regular expression, normalizer). The same expressions serve twice:
 `scan(text)` finds every expression in running text (longest match wins) and `normalize(text,
