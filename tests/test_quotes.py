@@ -97,3 +97,11 @@ def test_an_accusation_in_a_quote_is_an_accuse_event_linked_to_it(pipeline):
     assert quote.direct and accuse.source_id == quote.speaker_id == "zelenskyy"
     assert accuse.target_id.endswith("RUSMIL")
     assert quote.date == "2022-11-14"
+
+
+def test_nested_quote_stays_inside_its_outer_quote(pipeline):
+    text = "“The soldier told me, ‘Leave now or we will take you away,’ and so I left,” Olena Kovalenko said."
+    quotes = _quotes(pipeline, text)
+    q = _one(quotes, direct=True)
+    assert q.text.startswith("The soldier told me, ‘Leave now") and q.text.endswith("and so I left,")
+    assert q.speaker_text == "Olena Kovalenko"
