@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import re
+import sys
 import time
 from pathlib import Path
 from typing import NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit, progress  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "eval" / "quotes" / "PolNeAR" / "data" / "dev"
@@ -111,8 +114,6 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
-    from rich.progress import track
-
     from storyline.model import Story
     from storyline.pipeline import Pipeline
 
@@ -122,7 +123,7 @@ def main() -> None:
     c = {k: dict(sys=0, gold=0, exact_p=0, exact_r=0, over_p=0, over_r=0, src_n=0, src_ok=0) for k in kinds}
     t0 = time.perf_counter()
     analyses = pipeline.pipe(Story(text=text, date=date) for _, date, text, _ in docs)
-    for (name, date, text, gold), a in track(zip(docs, analyses), total=len(docs), description="PolNeAR"):
+    for (name, date, text, gold), a in progress(zip(docs, analyses), total=len(docs), description="PolNeAR"):
         gold_items = []
         for g in gold:
             frags = [f for f in (trim(text, s, e) for s, e in g["Content"]) if f[0] < f[1]]
@@ -163,9 +164,7 @@ def main() -> None:
             "source_accuracy": round(k["src_ok"] / k["src_n"], 4) if k["src_n"] else 0.0,
             "source_judged": k["src_n"],
         }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    emit(result, args.json)
 
 
 if __name__ == "__main__":

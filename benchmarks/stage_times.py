@@ -10,25 +10,19 @@ is the time stage's seconds over the rest of the pipeline's: the issue's bar is 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import DEFAULT_DATA, load  # noqa: E402
+from common import corpus_args, emit, load, progress  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=500)
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--json", type=Path)
+    corpus_args(ap)
     args = ap.parse_args()
-
-    from rich.progress import track
 
     from storyline.pipeline import build_nlp
 
@@ -38,7 +32,7 @@ def main() -> None:
     seconds: dict[str, float] = defaultdict(float)
     batches = [stories[i:i + args.batch_size] for i in range(0, len(stories), args.batch_size)]
     times_found = 0
-    for batch in track(batches, description="stages"):
+    for batch in progress(batches, description="stages"):
         t0 = time.perf_counter()
         docs = []
         for story in batch:
@@ -63,9 +57,7 @@ def main() -> None:
         "time_stage_share_of_rest": round(time_stage / (total - time_stage), 4),
         "stories_per_s": round(len(stories) / total, 2),
     }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    emit(result, args.json)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import re
 import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit, progress  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "eval" / "tempeval3" / "train"
@@ -91,12 +93,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.gold_spans:
         result = gold_span_values(sorted(args.data.rglob("*.tml"))[: args.limit])
-        print(json.dumps(result, indent=2))
-        if args.json:
-            args.json.write_text(json.dumps(result, indent=2) + "\n")
+        emit(result, args.json)
         return
-
-    from rich.progress import track
 
     from storyline.pipeline import build_nlp
 
@@ -105,7 +103,7 @@ def main() -> None:
     counts = dict(sys=0, gold=0, strict_p=0, strict_r=0, relaxed_p=0, relaxed_r=0, type_ok=0, value_ok=0,
                   matched=0, value_p=0, value_r=0)
     t0 = time.perf_counter()
-    for f in track(files, description="TempEval-3"):
+    for f in progress(files, description="TempEval-3"):
         dct, text, gold = read_tml(f)
         doc = nlp.make_doc(text)
         doc._.story_date = dct
@@ -137,9 +135,7 @@ def main() -> None:
         "value": dict(zip("prf", prf(c["value_p"], c["sys"], c["value_r"], c["gold"]))),
         "documents_per_s": round(len(files) / secs, 2),
     }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    emit(result, args.json)
 
 
 if __name__ == "__main__":

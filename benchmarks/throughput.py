@@ -9,44 +9,26 @@ N/4, N/2 and N to show whether memory stays flat as N grows.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "news" / "reuters21578.jsonl"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import corpus_args, emit, load, progress  # noqa: E402
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def load(path: Path, n: int):
-    from storyline.ingest import read_paths
-    from storyline.model import Story
-
-    out = []
-    for rec in read_paths([path]):
-        if isinstance(rec, Story):
-            out.append(rec)
-            if len(out) == n:
-                break
-    return out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=500)
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--json", type=Path)
+    corpus_args(ap)
     args = ap.parse_args()
 
     import spacy
-    from rich.progress import track
 
     from storyline.pipeline import MODEL, Pipeline
     from storyline.runner import _batches
@@ -59,7 +41,7 @@ def main() -> None:
     plain = spacy.load(MODEL)
     list(plain.pipe(["warm up the model."]))
     t0 = time.perf_counter()
-    for _ in track(plain.pipe((s.text for s in stories), batch_size=args.batch_size), total=len(stories),
+    for _ in progress(plain.pipe((s.text for s in stories), batch_size=args.batch_size), total=len(stories),
                    description="plain spaCy", transient=True):
         pass
     plain_s = time.perf_counter() - t0
@@ -73,7 +55,7 @@ def main() -> None:
         store = Store(Path(tmp) / "bench.duckdb")
         t0 = time.perf_counter()
         done = 0
-        for batch in _batches(track(stories, description="storyline", transient=True), args.batch_size):
+        for batch in _batches(progress(stories, description="storyline", transient=True), args.batch_size):
             analyses = list(pipe.pipe(batch))
             store.write(analyses)
             done += len(batch)
@@ -93,9 +75,7 @@ def main() -> None:
         "peak_rss_mb_during_storyline": {f"{int(k * 100)}%": v for k, v in sorted(marks.items())},
         "stored": counts,
     }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    emit(result, args.json)
 
 
 if __name__ == "__main__":

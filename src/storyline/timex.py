@@ -385,14 +385,11 @@ def _ref_period(a: dt.date, r: Timex | None, unit: str) -> str:
     return a.isoformat()
 
 
-_PRECISION = {"year": "year", "quarter": "quarter", "month": "month", "day": "day", "week": "week"}
-
-
 def _r_the_period(m, a, d, r):  # the quarter, the latest quarter, the year, the full year, the period
     unit = {"period": "quarter", "fiscal year": "year", "full year": "year"}.get(m[2], m[2])
     if m[1] == "current":
         r = None  # the current quarter / year: the story's, whatever was mentioned before
-    return Timex("DATE", _ref_period(a, r, unit), _PRECISION[unit], anaphoric=r is not None)
+    return Timex("DATE", _ref_period(a, r, unit), unit, anaphoric=r is not None)
 
 
 def _r_year_earlier(m, a, d, r):
@@ -777,7 +774,7 @@ _RULE_TABLE = [
     (r"weekend", _r_weekend, NEED_THE),
     (rf"(?:(last|next|this) )?({_HOLIDAY_RE})(?:,? (\d{{4}}))?", _r_holiday, AS_IS),
     (rf"{_APPROX}({_NUM}) (?:or so )?({_UNIT}) (?:or so )?(ago|earlier|before|from now|hence)", _r_ago, AS_IS),
-    (rf"(last|past|next|coming|previous|first|final|last|initial|remaining|latest) (?:({_NUM}) )?({_UNIT})",
+    (rf"(last|past|next|coming|previous|first|final|initial|remaining|latest) (?:({_NUM}) )?({_UNIT})",
      _r_past_n, THE),
     (rf"(recent|coming|following|past|preceding|next few|past few|last few) ({_UNIT_SG}s)", _r_recent_units, AS_IS),
     (rf"{_APPROX}({_NUM})(?: more| additional| full| straight| consecutive)?[- ]({_UNIT})(?:[- ]long| old)?",
@@ -859,6 +856,7 @@ def _scan_pattern() -> list[tuple[re.Pattern, re.Pattern | None]]:
 _SCAN = _scan_pattern()
 _NAME_WORD = re.compile(rf"(?<![\w]){_alt(list(MONTHS) + list(WEEKDAYS))}(?![\w])")
 _ABBREVIATED = {w for w in list(MONTHS) + list(WEEKDAYS) if len(w) <= 4 and w not in ("may", "june", "july")}
+_ABBREVIATED.add("sept")
 _MAY_CONTEXT = re.compile(r"(?:in|since|until|by|of|during|from|through|early|late|mid|last|next|this|before|after|"
                           r"end of|beginning of)[ -]$")
 
@@ -891,7 +889,7 @@ def scan(text: str) -> list[tuple[int, int]]:
             continue
         for m in pattern.finditer(low):
             s, e = m.span()
-            if low[e - 1] == "." and low[s:e - 1].rsplit(" ", 1)[-1].rstrip(".") not in _ABBREVIATED | {"sept"}:
+            if low[e - 1] == "." and low[s:e - 1].rsplit(" ", 1)[-1].rstrip(".") not in _ABBREVIATED:
                 e -= 1  # the sentence's full stop, not an abbreviation's
             if e > s and _names_ok(text, s, e, low):
                 found.append((s, e))
@@ -905,12 +903,12 @@ def scan(text: str) -> list[tuple[int, int]]:
 
 # Worth asking dateparser only when the text names a month or writes a numeric date; bare numbers
 # ("44", an age the model tagged DATE) would come back as years.
-_HAS_DIGIT_OR_MONTH = re.compile(rf"\b{_alt(MONTHS)}\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}")
+_WORTH_DATEPARSER = re.compile(rf"\b{_alt(MONTHS)}\b|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}")
 
 
 def _absolute_fallback(t: str, anchor: dt.date) -> Timex | None:
     """dateparser for absolute dates in forms the rules miss; precision from what the text names."""
-    if not _HAS_DIGIT_OR_MONTH.search(t) or len(t) > 40:
+    if not _WORTH_DATEPARSER.search(t) or len(t) > 40:
         return None
     import dateparser  # slow to import; most texts never get here
 

@@ -18,8 +18,9 @@ _CURLY = re.compile(r"“([^”]+?)”|“([^“”]+?)(?=\n\s*\n\s*“)", re.DO
 _STRAIGHT = re.compile(r'"([^"]+?)"', re.DOTALL)
 _SUBJECTS = ("nsubj", "nsubjpass")
 # A transcript turn: "WALLACE: ..." or "SEN. JOHN DOE: ..." at the start of a paragraph (or of a quote).
-_LABEL = re.compile(r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):\s+")
-_TRANSCRIPT = re.compile(r"(?:^|\n)([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):[ \t]+([^\n]+)")
+_SPEAKER_LABEL = r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):"
+_LABEL = re.compile(_SPEAKER_LABEL + r"\s+")
+_TRANSCRIPT = re.compile(r"(?:^|\n)" + _SPEAKER_LABEL + r"[ \t]+([^\n]+)")
 MIN_QUOTE_TOKENS = 4  # shorter marked spans are titles or scare quotes, not speech
 
 
@@ -121,7 +122,7 @@ class QuoteFinder:
             if c.dep_ in ("dative", "dobj") and verb.lemma_ in ("tell", "inform", "assure", "warn", "remind", "brief") \
                     and c.pos_ in ("NOUN", "PROPN", "PRON"):
                 return verb.doc[c.left_edge.i:c.i + 1].text
-            if c.dep_ == "prep" and c.lower_ == "to" and verb.lemma_ not in ("according",):
+            if c.dep_ == "prep" and c.lower_ == "to":
                 obj = next((o for o in c.children if o.dep_ == "pobj"), None)
                 if obj is not None:
                     return verb.doc[obj.left_edge.i:obj.i + 1].text
@@ -145,8 +146,7 @@ class QuoteFinder:
             label = doc.char_span(start + m.start(1), start + m.end(1), alignment_mode="expand")
             body = start + m.end()
             if label is not None:
-                return Quote(body, end, self.text[body:end], self._actor_at(label), label.text, None, ":", True, None,
-                             label.start_char, label.end_char)
+                return self._turn(label, body, end)
         span = doc.char_span(start, end, alignment_mode="expand")
         sents = {t.sent.start: t.sent for t in span} if span is not None else {}
         first = min(sents.values(), key=lambda s: s.start) if sents else None
@@ -276,6 +276,10 @@ class QuoteFinder:
             label = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
             if label is None or len(doc.char_span(start, end, alignment_mode="expand") or ()) < MIN_QUOTE_TOKENS:
                 continue
-            out.append(Quote(start, end, self.text[start:end], self._actor_at(label), label.text, None, ":", True,
-                             None, label.start_char, label.end_char))
+            out.append(self._turn(label, start, end))
         return out
+
+    def _turn(self, label: Span, start: int, end: int) -> Quote:
+        """A transcript turn: the words after a speaker's label, verbatim."""
+        return Quote(start, end, self.text[start:end], self._actor_at(label), label.text, None, ":", True, None,
+                     label.start_char, label.end_char)

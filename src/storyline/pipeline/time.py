@@ -18,7 +18,7 @@ _SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually",
 # A bare year ("1995") is a date after these words; elsewhere only when the model tags it DATE
 # ("2000 workers" is not a year).
 _YEAR_CUES = {"in", "since", "of", "by", "until", "till", "from", "to", "before", "after", "during", "through",
-              "early", "late", "mid", "between", "around", "circa", "year", "fiscal", "for", "since"}
+              "early", "late", "mid", "between", "around", "circa", "year", "fiscal", "for"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 _PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "'d"}
 
