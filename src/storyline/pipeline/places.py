@@ -1,26 +1,55 @@
-"""Places: GPE/LOC/FAC mentions resolved to GeoNames entries, disambiguated by the story's
-country focus, population and feature type; a name used as a speaker or agent ("Washington
-said", "Russia denies") is marked as an actor (metonymy), not a place where something happened."""
+"""Places: toponyms found and resolved to GeoNames entries.
+
+Recognition: spaCy's GPE/LOC/FAC entities (after the entities stage's corrections), plus proper
+names the gazetteer knows that the context marks as places ("in Cottonport", "the city of X",
+"X, La."). Demonyms ("Russian") are actors' attributes, never places.
+
+Resolution is collective, over the whole story: every candidate gets a prior (its own name or an
+alternate one, feature type, population), then the story's other toponyms vote: their countries,
+their first-level subdivisions and their distance. A qualifier in the text ("Alexandria, La.",
+"Paris, Texas") restricts the candidates outright. One sense per story: a name resolves the same
+way each time it occurs.
+
+A name used as a speaker or agent ("Washington said", "Russia denies") is kept with role
+"actor" (metonymy): it names a government, not the place where something happened.
+"""
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import kb
-from ..kb.gazetteer import gazetteer
+from ..kb.gazetteer import Candidate, gazetteer, normalize
 from ..model import Place, PlaceMention
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-# Natural features the city gazetteer cannot hold: never resolve "Dnipro River" to the city Dnipro.
-_FEATURE_WORDS = re.compile(r"\b(river|sea|ocean|mountains?|lake|gulf|bay|strait|valley|desert|island|"
-                            r"peninsula|basin|coast|region|square|street|building)s?\b", re.IGNORECASE)
-
-
 _DEFINITE = {"city": "P", "town": "P", "capital": "P", "village": "P", "country": "A"}
+# Words before a name that make it a place ("in Cottonport", "the town of Pandi").
+_PLACE_CUES = {"in", "at", "from", "to", "near", "outside", "across", "into", "toward", "towards", "via",
+               "of", "between", "around", "throughout"}
+_PLACE_NOUNS = {"city", "town", "village", "province", "region", "county", "district", "state", "parish",
+                "port", "capital", "suburb", "oblast", "governorate", "municipality", "island", "river"}
+
+# Feature types, by how readily a bare name means them. Administrative divisions are matched
+# mostly by alias ("Kherson" for Khersonska oblast), so the city of that name is preferred.
+_KIND = {"PCLI": 3.0, "CONT": 2.5, "ADM1": 1.4, "PPLC": 1.0, "ADM2": 0.2}
+_FEATURE_KIND = 1.5  # rivers, seas, regions (kb/features.tsv): only matched by their full names
+# Tuned on LGL (GeoVirus as the check that moves with it): benchmarks/geoparse.py.
+W_POP, W_OWN, W_COUNTRY, W_ADMIN, W_NEAR, W_CAPITAL_AGENT = 0.35, 0.8, 2.0, 2.0, 1.5, 1.5
+_EARTH_KM = 6371.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine): a dozen lines are cheaper than a geodesy dependency."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 @Language.factory("storyline_places")
@@ -41,25 +70,189 @@ def is_agent(span: Span) -> bool:
     return head.lemma_ == "be" and any(c.dep_ == "acomp" for c in head.children)
 
 
+@dataclass
+class _Name:
+    """One distinct toponym of a story, with its candidates and its current reading."""
+    key: str
+    cands: tuple[Candidate, ...]
+    restrict: set = field(default_factory=set)  # ids / alpha3 codes a qualifier allows
+    agent: bool = True  # every mention is a speaker or agent: a capital stands for its government
+    best: Candidate | None = None
+    weights: list[float] = field(default_factory=list)
+    margin: float = 0.0
+
+
 class PlaceResolver:
     def __init__(self) -> None:
         self.gaz = gazetteer()
         self.countries = kb.countries()
+        self.us_abbrev = _us_state_abbreviations()
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [e for e in doc.ents if e.label_ in PLACE_LABELS and e.text.lower() not in self.countries.demonyms]
-        focus = self._focus(doc, spans)
-        doc._.focus_country = focus.most_common(1)[0][0] if focus else None
-        out = []
-        for span in spans:
-            text = span.text.removeprefix("the ").removeprefix("The ")
-            place, score = (None, 0.0) if _FEATURE_WORDS.search(text) else self._resolve(text, focus)
-            role = "actor" if is_agent(span) else "place"
-            out.append((span, PlaceMention(span.start_char, span.end_char, span.text, place, role, score)))
+        spans = self.recognize(doc)
+        out = self.resolve(doc, spans)
         out.extend(self._definite(doc, out))
         out.sort(key=lambda x: x[0].start)
         doc._.places = out
         return doc
+
+    # ---- recognition ----
+    def recognize(self, doc: Doc) -> list[Span]:
+        spans = [e for e in doc.ents if e.label_ in PLACE_LABELS and e.text.lower() not in self.countries.demonyms]
+        taken = {i for e in doc.ents for i in range(e.start, e.end)}
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if i in taken or tok.pos_ != "PROPN" or not tok.is_title:
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and j not in taken and doc[j].pos_ == "PROPN" and doc[j].is_title:
+                j += 1
+            span = doc[i:j]
+            if self._cued(span) and self.gaz.lookup(span.text):
+                spans.append(Span(doc, i, j, label="GPE"))
+            i = j
+        return sorted(spans, key=lambda s: s.start)
+
+    @staticmethod
+    def _cued(span: Span) -> bool:
+        doc = span.doc
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if prev is not None and prev.lower_ in _PLACE_CUES and prev.dep_ == "prep":
+            if prev.lower_ != "of" or (span.start >= 2 and doc[span.start - 2].lower_ in _PLACE_NOUNS):
+                return True
+        if nxt is not None and nxt.lower_ in _PLACE_NOUNS:
+            return True
+        # "Alexandria, La." / "Pandi, Bulacan": a name followed by its state or province
+        return nxt is not None and nxt.text == "," and span.end + 1 < len(doc) and doc[span.end + 1].ent_type_ == "GPE"
+
+    # ---- resolution ----
+    def resolve(self, doc: Doc, spans: list[Span]) -> list[tuple[Span, PlaceMention]]:
+        text = doc.text
+        names: dict[str, _Name] = {}
+        keys = []
+        for span in spans:
+            key = normalize(span.text)
+            keys.append(key)
+            name = names.get(key)
+            if name is None:
+                name = names[key] = _Name(key, self._lookup(span.text))
+            name.restrict |= self._qualifier(text, span.end_char)
+            name.agent &= is_agent(span)
+        self._collective(names)
+        doc._.focus_country = self._focus(names, spans, keys)
+        out = []
+        for span, key in zip(spans, keys):
+            name = names[key]
+            place = name.best.place if name.best else None
+            score = round(1 / (1 + math.exp(-name.margin)), 3) if place else 0.0
+            role = "actor" if is_agent(span) else "place"
+            out.append((span, PlaceMention(span.start_char, span.end_char, span.text, place, role, score)))
+        return out
+
+    def _lookup(self, text: str) -> tuple[Candidate, ...]:
+        """Gazetteer candidates. A demonym ("Sudanese", when the text gives it as a place) stands
+        for its country, a state abbreviation ("Ky.") for its state; an acronym ("EU") is only
+        read as a country or state, never as the village of Eu."""
+        text = text.removeprefix("the ").removeprefix("The ")
+        a3 = self.countries.demonyms.get(text.lower())
+        c = self.countries.by_alpha3.get(a3) if a3 else None
+        if c is not None and c.geonameid:
+            return tuple(x for x in self.gaz.lookup(c.name) if x.place.geonameid == c.geonameid)
+        cands = self.gaz.lookup(self.us_abbrev.get(text, text))
+        if text.isupper() and len(text.replace(".", "")) <= 3:
+            cands = tuple(x for x in cands if x.place.feature_code in ("PCLI", "ADM1"))
+        return cands
+
+    def _qualifier(self, text: str, end: int) -> set:
+        """'Alexandria, La.' -> {Louisiana's id}; 'Paris, France' -> {'FRA'}."""
+        m = re.match(r",\s*((?:[A-Z][\w.]*\.?)(?:\s[A-Z][\w.]*){0,2})", text[end:end + 40])
+        if not m:
+            return set()
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            cand = " ".join(words[:n])
+            state = self.us_abbrev.get(cand)
+            for c in self.gaz.lookup(state or cand):
+                if c.own_name and c.place.feature_code == "ADM1":
+                    return {c.place.geonameid}
+                if c.place.feature_code == "PCLI":
+                    return {c.place.country}
+        return set()
+
+    @staticmethod
+    def _prior(c: Candidate, agent: bool = False) -> float:
+        p = c.place
+        kind = _KIND.get(p.feature_code, _FEATURE_KIND if p.geonameid < 0 else 0.0)
+        if agent and p.feature_code == "PPLC":
+            kind += W_CAPITAL_AGENT  # "Washington said": the seat of a government
+        return W_POP * math.log10(p.population + 1) + kind + (W_OWN if c.own_name else -W_OWN)
+
+    def _collective(self, names: dict[str, _Name]) -> None:
+        """Each name's candidates get weights (a softmax of their scores); every other name then
+        supports a candidate by the weight it puts on the same country and the same state or
+        province, and the nearest reading of the others pulls it closer. Three rounds."""
+        for name in names.values():
+            if name.restrict:
+                kept = tuple(c for c in name.cands if c.place.admin1_id in name.restrict
+                             or c.place.country in name.restrict)
+                name.cands = kept or name.cands
+            self._choose(name, [self._prior(c, name.agent) for c in name.cands])
+        live = [n for n in names.values() if n.cands]
+        if len(live) < 2:
+            return
+        for _ in range(3):
+            country_w: list[Counter] = []
+            admin_w: list[Counter] = []
+            for n in live:
+                cw: Counter = Counter()
+                aw: Counter = Counter()
+                for c, w in zip(n.cands, n.weights):
+                    p = c.place
+                    if p.country:
+                        cw[p.country] += w
+                    aw[p.geonameid if p.feature_code == "ADM1" else p.admin1_id] += w
+                country_w.append(cw)
+                admin_w.append(aw)
+            readings = [n.best.place for n in live]
+            others = len(live) - 1
+            for i, n in enumerate(live):
+                scores = []
+                for c in n.cands:
+                    p = c.place
+                    own_admin = p.geonameid if p.feature_code == "ADM1" else p.admin1_id
+                    country = sum(cw.get(p.country, 0.0) for j, cw in enumerate(country_w) if j != i)
+                    admin = sum(aw.get(own_admin, 0.0) for j, aw in enumerate(admin_w) if j != i) if own_admin else 0.0
+                    s = self._prior(c, n.agent) + W_COUNTRY * country / others + W_ADMIN * min(1.0, admin)
+                    if p.feature_code not in ("PCLI", "CONT"):
+                        d = min(distance_km(p.lat, p.lon, o.lat, o.lon) for j, o in enumerate(readings) if j != i)
+                        s += W_NEAR * max(0.0, 1 - math.log10(1 + d) / 4)
+                    scores.append(s)
+                self._choose(n, scores)
+
+    @staticmethod
+    def _choose(name: _Name, scores: list[float]) -> None:
+        if not name.cands:
+            return
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        name.weights = [e / total for e in exp]
+        order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
+        name.best = name.cands[order[0]]
+        name.margin = scores[order[0]] - scores[order[1]] if len(order) > 1 else 3.0
+
+    def _focus(self, names: dict[str, _Name], spans: list[Span], keys: list[str]) -> str | None:
+        """The country where the story happens: the most named one among its places. Agents
+        ("Russia denies") are left out: they say who acted, not where."""
+        focus: Counter = Counter()
+        for span, key in zip(spans, keys):
+            best = names[key].best
+            if best is not None and best.place.country and not is_agent(span):
+                focus[best.place.country] += 1
+        return focus.most_common(1)[0][0] if focus else None
 
     @staticmethod
     def _definite(doc: Doc, named: list[tuple[Span, PlaceMention]]) -> list[tuple[Span, PlaceMention]]:
@@ -77,33 +270,18 @@ class PlaceResolver:
                 s, pm = before[-1]
                 span = doc[tok.i - 1:tok.i + 1]
                 out.append((span, PlaceMention(span.start_char, span.end_char, span.text, pm.place, "place",
-                                               pm.score * 0.8)))
+                                               round(pm.score * 0.8, 3))))
         return out
 
-    def _focus(self, doc: Doc, spans: list[Span]) -> Counter:
-        """Countries where the story happens: its unambiguous place names, counted. Demonyms are left
-        out: "Russian forces" in Ukraine say who acted, not where."""
-        focus: Counter = Counter()
-        for span in spans:
-            if is_agent(span):
-                continue
-            cands = self.gaz.candidates(span.text)
-            if len({c.country for c in cands}) == 1 and cands[0].country:
-                focus[cands[0].country] += 1
-        return focus
 
-    def _resolve(self, text: str, focus: Counter) -> tuple[Place | None, float]:
-        cands = self.gaz.candidates(text)
-        if not cands:
-            return None, 0.0
-        total = sum(focus.values()) or 1
+def _us_state_abbreviations() -> dict[str, str]:
+    """AP style ("La.", "Calif.") and postal ("LA") abbreviations -> state name, from the `us` package.
+    Case-sensitive, so that "In" or "Me" after a comma is not a state."""
+    import us
 
-        def score(p: Place) -> float:
-            s = math.log10(p.population + 10) / 8
-            s += 2.0 * focus.get(p.country, 0) / total
-            if p.feature_code == "PCLI":
-                s += 1.0
-            return s
-
-        best = max(cands, key=score)
-        return best, round(min(1.0, score(best) / 2), 3)
+    out = {}
+    for s in us.states.STATES_AND_TERRITORIES + [us.states.DC]:
+        out[s.abbr] = s.name
+        if s.ap_abbr and "." in s.ap_abbr:
+            out[s.ap_abbr] = s.name
+    return out
