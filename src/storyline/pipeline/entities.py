@@ -13,6 +13,14 @@ from spacy.util import filter_spans
 
 from .. import kb
 from ..kb.gazetteer import gazetteer
+from ..model import Place
+from .places import place_cued
+
+NOTABLE_POPULATION = 15000
+
+
+def _notable(p: Place) -> bool:
+    return p.feature_class != "P" or p.population >= NOTABLE_POPULATION
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
@@ -56,13 +64,18 @@ class EntityCorrector:
                 return ""  # "Riot police": a modifier of a collective noun, not a name
         if label in ("PERSON", "ORG") and self._is_place(ent, text, person_tokens):
             return "GPE"
+        if label in PLACE_LABELS and len(ent) == 1 and ent[0].lower_ in person_tokens and not place_cued(ent):
+            return "PERSON"  # "Sheriff Bob Ripley ... Ripley said": the surname of a person named in full
         if label == "ORG" and self._has_person_appositive(ent):
             return "PERSON"
         return label
 
     def _is_place(self, ent: Span, text: str, person_tokens: set[str]) -> bool:
-        cands = self.gaz.candidates(text)
-        if not cands:
+        # The gazetteer holds every village of 500 people, so most surnames are some place's name:
+        # only a notable place (a country, a region, a town of 15,000) or a place the context
+        # marks ("in Ripley") outweighs the model's PERSON or ORG.
+        cands = self.gaz.lookup(text)
+        if not any(_notable(c.place) for c in cands) and not (cands and place_cued(ent)):
             return False
         if any(t.lower_ in person_tokens for t in ent):  # the same word is part of a full person name
             return False

@@ -40,7 +40,7 @@ _PLACE_NOUNS = {"city", "town", "village", "province", "region", "county", "dist
 _KIND = {"PCLI": 3.0, "CONT": 2.5, "ADM1": 1.4, "PPLC": 1.0, "ADM2": 0.2}
 _FEATURE_KIND = 1.5  # rivers, seas, regions (kb/features.tsv): only matched by their full names
 # Tuned on LGL (GeoVirus as the check that moves with it): benchmarks/geoparse.py.
-W_POP, W_OWN, W_COUNTRY, W_ADMIN, W_NEAR, W_CAPITAL_AGENT = 0.35, 0.8, 2.0, 2.0, 1.5, 1.5
+W_POP, W_OWN, W_COUNTRY, W_ADMIN, W_NEAR, W_CAPITAL_AGENT, W_NAMESAKE = 0.35, 0.8, 2.0, 2.0, 1.5, 1.5, 1.5
 _EARTH_KM = 6371.0
 
 
@@ -70,12 +70,27 @@ def is_agent(span: Span) -> bool:
     return head.lemma_ == "be" and any(c.dep_ == "acomp" for c in head.children)
 
 
+def place_cued(span: Span) -> bool:
+    """The words around a name mark it as a place: "in Cottonport", "the town of Pandi",
+    "Kherson city", "Alexandria, La.", "Pandi, Bulacan"."""
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if prev is not None and prev.lower_ in _PLACE_CUES and prev.dep_ == "prep":
+        if prev.lower_ != "of" or (span.start >= 2 and doc[span.start - 2].lower_ in _PLACE_NOUNS):
+            return True
+    if nxt is not None and nxt.lower_ in _PLACE_NOUNS:
+        return True
+    return nxt is not None and nxt.text == "," and span.end + 1 < len(doc) and doc[span.end + 1].ent_type_ == "GPE"
+
+
 @dataclass
 class _Name:
     """One distinct toponym of a story, with its candidates and its current reading."""
     key: str
     cands: tuple[Candidate, ...]
     restrict: set = field(default_factory=set)  # ids / alpha3 codes a qualifier allows
+    namesakes: set = field(default_factory=set)  # regions holding a town of this very name
     agent: bool = True  # every mention is a speaker or agent: a capital stands for its government
     best: Candidate | None = None
     weights: list[float] = field(default_factory=list)
@@ -110,23 +125,10 @@ class PlaceResolver:
             while j < len(doc) and j not in taken and doc[j].pos_ == "PROPN" and doc[j].is_title:
                 j += 1
             span = doc[i:j]
-            if self._cued(span) and self.gaz.lookup(span.text):
+            if place_cued(span) and self.gaz.lookup(span.text):
                 spans.append(Span(doc, i, j, label="GPE"))
             i = j
         return sorted(spans, key=lambda s: s.start)
-
-    @staticmethod
-    def _cued(span: Span) -> bool:
-        doc = span.doc
-        prev = doc[span.start - 1] if span.start > 0 else None
-        nxt = doc[span.end] if span.end < len(doc) else None
-        if prev is not None and prev.lower_ in _PLACE_CUES and prev.dep_ == "prep":
-            if prev.lower_ != "of" or (span.start >= 2 and doc[span.start - 2].lower_ in _PLACE_NOUNS):
-                return True
-        if nxt is not None and nxt.lower_ in _PLACE_NOUNS:
-            return True
-        # "Alexandria, La." / "Pandi, Bulacan": a name followed by its state or province
-        return nxt is not None and nxt.text == "," and span.end + 1 < len(doc) and doc[span.end + 1].ent_type_ == "GPE"
 
     # ---- resolution ----
     def resolve(self, doc: Doc, spans: list[Span]) -> list[tuple[Span, PlaceMention]]:
@@ -183,11 +185,13 @@ class PlaceResolver:
         return set()
 
     @staticmethod
-    def _prior(c: Candidate, agent: bool = False) -> float:
+    def _prior(c: Candidate, name: _Name) -> float:
         p = c.place
         kind = _KIND.get(p.feature_code, _FEATURE_KIND if p.geonameid < 0 else 0.0)
-        if agent and p.feature_code == "PPLC":
+        if name.agent and p.feature_code == "PPLC":
             kind += W_CAPITAL_AGENT  # "Washington said": the seat of a government
+        if not c.own_name and p.geonameid in name.namesakes:
+            kind -= W_NAMESAKE  # "Kherson" is the city, not Khersonska oblast named after it
         return W_POP * math.log10(p.population + 1) + kind + (W_OWN if c.own_name else -W_OWN)
 
     def _collective(self, names: dict[str, _Name]) -> None:
@@ -199,7 +203,9 @@ class PlaceResolver:
                 kept = tuple(c for c in name.cands if c.place.admin1_id in name.restrict
                              or c.place.country in name.restrict)
                 name.cands = kept or name.cands
-            self._choose(name, [self._prior(c, name.agent) for c in name.cands])
+            name.namesakes = {i for c in name.cands if c.own_name and c.place.feature_class == "P"
+                              for i in (c.place.admin1_id, c.place.admin2_id) if i}
+            self._choose(name, [self._prior(c, name) for c in name.cands])
         live = [n for n in names.values() if n.cands]
         if len(live) < 2:
             return
@@ -225,7 +231,7 @@ class PlaceResolver:
                     own_admin = p.geonameid if p.feature_code == "ADM1" else p.admin1_id
                     country = sum(cw.get(p.country, 0.0) for j, cw in enumerate(country_w) if j != i)
                     admin = sum(aw.get(own_admin, 0.0) for j, aw in enumerate(admin_w) if j != i) if own_admin else 0.0
-                    s = self._prior(c, n.agent) + W_COUNTRY * country / others + W_ADMIN * min(1.0, admin)
+                    s = self._prior(c, n) + W_COUNTRY * country / others + W_ADMIN * min(1.0, admin)
                     if p.feature_code not in ("PCLI", "CONT"):
                         d = min(distance_km(p.lat, p.lon, o.lat, o.lon) for j, o in enumerate(readings) if j != i)
                         s += W_NEAR * max(0.0, 1 - math.log10(1 + d) / 4)
