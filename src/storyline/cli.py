@@ -31,6 +31,7 @@ class Fmt(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    geojson = "geojson"  # for row sets with coordinates (places)
 
 
 FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
@@ -45,6 +46,13 @@ def _open(db: Path) -> Store:
 
 
 def _emit(cols: list[str], rows: list[tuple], fmt: Fmt, title: str, wrap: set[str] = frozenset()) -> None:
+    if fmt is Fmt.geojson:
+        if "lat" not in cols:
+            raise typer.BadParameter(f"{title} have no coordinates: use table, json or csv")
+        from .export import feature_collection
+
+        sys.stdout.write(json.dumps(feature_collection(cols, rows), ensure_ascii=False) + "\n")
+        return
     if fmt is Fmt.json:
         sys.stdout.write(json.dumps([dict(zip(cols, r)) for r in rows], default=str, ensure_ascii=False, indent=1) + "\n")
         return
@@ -189,11 +197,12 @@ def actors(db: DbOpt = Path(DEFAULT_DB),
 def places(db: DbOpt = Path(DEFAULT_DB),
            place: Annotated[Optional[str], typer.Option(help="Name contains.")] = None,
            format: FmtOpt = Fmt.table) -> None:
-    """Places resolved to GeoNames, with coordinates, mentions and events located there."""
+    """Places resolved to GeoNames, with coordinates, mentions and events located there
+    (--format geojson: a FeatureCollection any GIS tool opens)."""
     where, params = ("", []) if not place else (" WHERE p.name ILIKE ?", [f"%{place}%"])
     with _open(db) as st:
         c, rows = st.query(
-            "SELECT p.geonameid, p.name, p.country, p.feature_code, p.lat, p.lon, "
+            "SELECT p.geonameid, p.name, p.country, p.admin1, p.feature_code, p.lat, p.lon, "
             "(SELECT count(*) FROM place_mentions m WHERE m.geonameid = p.geonameid) AS mentions, "
             "(SELECT count(*) FROM events e WHERE e.geonameid = p.geonameid) AS events "
             f"FROM places p{where} ORDER BY events DESC, mentions DESC", params)

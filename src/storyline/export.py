@@ -41,15 +41,21 @@ def export(store: Store, fmt: str, out: str | Path) -> list[Path]:
     return written
 
 
-def _geojson(store: Store, path: Path) -> Path:
-    cols, rows = store.query("SELECT * FROM event_rows WHERE lat IS NOT NULL ORDER BY story_date, story_id, event_no")
+def feature_collection(cols: list[str], rows: list[tuple]) -> dict:
+    """Rows with lat and lon columns as a GeoJSON FeatureCollection of points (RFC 7946: lon, lat)."""
     features = []
     for row in rows:
         rec = dict(zip(cols, row))
         lon, lat = rec.pop("lon"), rec.pop("lat")
+        if lat is None or lon is None:
+            continue
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                          "properties": json.loads(json.dumps(rec, default=str))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _geojson(store: Store, path: Path) -> Path:
+    cols, rows = store.query("SELECT * FROM event_rows WHERE lat IS NOT NULL ORDER BY story_date, story_id, event_no")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(json.dumps(feature_collection(cols, rows), ensure_ascii=False), encoding="utf-8")
     return path

@@ -82,6 +82,10 @@ MIGRATIONS: list[str] = [
                q.speaker_text, q.speaker_description, q.cue, q.addressee, q.direct, q.speech_date, q.text
         FROM quotes q JOIN stories s USING (story_id) LEFT JOIN actors a ON a.actor_id = q.speaker_id;
     """,
+    # 3: a place's second-level subdivision (county, district), now that the gazetteer has them
+    """
+    ALTER TABLE places ADD COLUMN admin2 VARCHAR;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events"]
@@ -227,7 +231,8 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
             if p is not None:
                 out["places"].append(dict(geonameid=p.geonameid, name=p.name, country=p.country,
                                           feature_class=p.feature_class, feature_code=p.feature_code, lat=p.lat,
-                                          lon=p.lon, population=p.population, admin1=p.admin1))
+                                          lon=p.lon, population=p.population, admin1=p.admin1,
+                                          admin2=p.admin2))
             out["place_mentions"].append(dict(story_id=sid, start=pm.start, end=pm.end, text=pm.text,
                                               geonameid=p.geonameid if p else None, role=pm.role, score=pm.score))
         for i, q in enumerate(a.quotes):

@@ -1,0 +1,163 @@
+"""Places: the gazetteer, recognition, disambiguation and event locations."""
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyline.model import Story
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def places_of(pipeline, text, date="2024-03-01"):
+    a = pipeline.analyze(Story(text=text, date=dt.date.fromisoformat(date)))
+    return {p.text: p for p in a.places}, a
+
+
+# ---- gazetteer ----
+
+def test_gazetteer_keys_fold_case_accents_and_saint():
+    from storyline.kb.gazetteer import normalize
+
+    assert normalize("Kyïv") == "kyiv"
+    assert normalize("St. Louis") == normalize("Saint Louis") == "st louis"
+    assert normalize("the Dnipro River") == "dnipro river"
+
+
+def test_gazetteer_has_towns_subdivisions_and_features():
+    from storyline.kb.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    town = gaz.candidates("Cottonport")[0]  # 2,000 people, Louisiana
+    assert (town.country, town.admin1, town.feature_code) == ("USA", "Louisiana", "PPL")
+    parish = gaz.candidates("Rapides Parish")[0]
+    assert (parish.feature_code, parish.admin1) == ("ADM2", "Louisiana")
+    state = next(p for p in gaz.candidates("Louisiana") if p.feature_code == "ADM1")
+    assert 29 < state.lat < 33 and -94 < state.lon < -89  # a point inside the state, from its towns
+    assert gaz.candidates("Kiev")[0].name == "Kyiv"
+    river = gaz.candidates("Dnipro River")[0]
+    assert (river.name, river.feature_code) == ("Dnieper River", "STM")
+    assert river.geonameid < 0  # storyline's own id, never passed off as a GeoNames id
+
+
+# ---- the example ----
+
+def test_example_places_resolve_to_geonames(kherson):
+    by_text = {}
+    for p in kherson.places:
+        by_text.setdefault(p.text, p)
+    assert by_text["Kherson"].place.geonameid == 706448  # the city, not Khersonska oblast
+    assert by_text["Kiev"].place.geonameid == 703448  # Kyiv
+    assert by_text["Moscow"].place.geonameid == 524901 and by_text["Moscow"].place.country == "RUS"
+    assert by_text["Turkey"].place.geonameid == 298795
+    assert by_text["the Dnipro River"].place.feature_code == "STM"
+    assert by_text["Washington"].role == "actor"  # "Washington and Moscow ...": governments
+    assert by_text["Washington"].place.feature_code == "PPLC"  # the capital, not the state
+    assert not any(p.text.startswith("Russian") or p.text.startswith("Ukrainian") for p in kherson.places)
+
+
+def test_example_event_locations_and_rules(kherson):
+    visit = next(e for e in kherson.events if e.trigger == "visited")
+    assert (visit.place_name, visit.place_rule) == ("Kherson", "object")
+    meet = next(e for e in kherson.events if e.trigger == "gathered")
+    assert (meet.place_name, meet.place_rule) == ("Turkey", "preposition")
+    withdraw = next(e for e in kherson.events if e.trigger == "withdrew")
+    assert (withdraw.place_name, withdraw.place_rule) == ("Dnieper River", "preposition")
+    assert all(e.place_rule in ("object", "preposition", "sentence", "story-focus") for e in kherson.events)
+
+
+# ---- disambiguation ----
+
+def test_moscow_is_in_russia_in_a_story_about_russia(pipeline):
+    found, _ = places_of(pipeline, "Officials in Moscow said the Kremlin would respond. Russia has denied it.")
+    assert found["Moscow"].place.country == "RUS"
+
+
+def test_moscow_is_in_idaho_in_a_story_about_idaho(pipeline):
+    found, _ = places_of(pipeline, "The University of Idaho campus in Moscow was closed on Monday. Police in "
+                                   "Pullman and Lewiston said roads across northern Idaho were icy.")
+    moscow = found["Moscow"].place
+    assert (moscow.country, moscow.admin1) == ("USA", "Idaho")
+
+
+def test_a_state_after_a_comma_settles_the_town(pipeline):
+    found, _ = places_of(pipeline, "A woman from Alexandria, La., was arrested on Friday.")
+    assert found["Alexandria"].place.admin1 == "Louisiana"
+    found, _ = places_of(pipeline, "The festival moved to Paris, Texas, this year.")
+    assert found["Paris"].place.admin1 == "Texas"
+
+
+def test_georgia_is_the_state_near_atlanta_and_the_country_near_tbilisi(pipeline):
+    found, _ = places_of(pipeline, "Storms hit Atlanta and Savannah as Georgia braced for floods.")
+    assert found["Georgia"].place.feature_code == "ADM1" and found["Georgia"].place.country == "USA"
+    found, _ = places_of(pipeline, "Protesters marched in Tbilisi and Batumi as Georgia's parliament met.")
+    assert found["Georgia"].place.country == "GEO"
+
+
+def test_one_sense_per_story(pipeline):
+    found, a = places_of(pipeline, "Police in Springfield, Ill., said the man was later seen in Springfield again.")
+    springs = [p.place for p in a.places if p.text == "Springfield"]
+    assert len(springs) == 2 and springs[0] == springs[1] and springs[0].admin1 == "Illinois"
+
+
+def test_a_cued_small_town_is_found_though_the_model_misses_it(pipeline):
+    found, _ = places_of(pipeline, "The fire started in Cottonport on Tuesday night.")
+    assert "Cottonport" in found and found["Cottonport"].place.admin1 == "Louisiana"
+
+
+def test_a_surname_is_not_a_place(pipeline):
+    found, _ = places_of(pipeline, "Sheriff William Earl Hilton said his deputies arrested two men. Hilton "
+                                   "said more arrests were likely.")
+    assert "Hilton" not in found
+
+
+def test_metonymy_is_an_actor_not_a_place_of_action(pipeline):
+    found, a = places_of(pipeline, "Washington said on Monday it would send more aid to Kyiv.")
+    assert found["Washington"].role == "actor"
+
+
+# ---- the benchmark's reader and measures ----
+
+@pytest.fixture(scope="module")
+def geoparse():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import geoparse
+
+    return geoparse
+
+
+def test_geoparse_reads_the_three_schemas(geoparse, tmp_path):
+    lgl = tmp_path / "lgl.xml"
+    lgl.write_text("""<articles><article docid="1"><text>Fire in Alexandria.</text><toponyms><toponym>
+      <start>8</start><end>18</end><phrase>Alexandria</phrase><gaztag geonameid="4314550"><name>Alexandria</name>
+      <lat>31.3113</lat><lon>-92.4451</lon></gaztag></toponym></toponyms></article></articles>""")
+    virus = tmp_path / "virus.xml"  # GeoVirus: offsets one past the name
+    virus.write_text("""<articles><article><source>x</source><text>Cases in Pandi rose.</text><locations>
+      <location><name>Pandi</name><start>10</start><end>15</end><lat>14.87</lat><lon>120.95</lon>
+      <page>p</page></location></locations></article></articles>""")
+    gwn = tmp_path / "GWN.xml"
+    gwn.write_text("""<articles><article><text>Rain in Leeds.</text><toponyms><toponym><start>8</start>
+      <end>13</end><extractedName>Leeds</extractedName><type>Literal</type><geonamesID>2644688</geonamesID>
+      <latitude>53.79648</latitude><longitude>-1.54785</longitude></toponym></toponyms></article></articles>""")
+    (a,) = geoparse.read(lgl)
+    assert (a.toponyms[0].start, a.toponyms[0].geonameid, a.toponyms[0].lat) == (8, 4314550, 31.3113)
+    (v,) = geoparse.read(virus)
+    g = v.toponyms[0]
+    assert v.text[g.start:g.end] == "Pandi" and g.geonameid is None
+    (w,) = geoparse.read(gwn)
+    assert (w.toponyms[0].name, w.toponyms[0].geonameid, w.toponyms[0].lon) == ("Leeds", 2644688, -1.54785)
+
+
+def test_geoparse_measures(geoparse):
+    from storyline.model import Place
+
+    gold = geoparse.Gold(0, 5, "Leeds", 2644688, 53.79648, -1.54785)
+    right = Place(2644688, "Leeds", "GBR", "P", "PPL", 53.79648, -1.54785)
+    near = Place(1, "Bradford", "GBR", "P", "PPL", 53.79391, -1.75206)  # 13 km away
+    r = geoparse.resolution_figures([(gold, right), (gold, near), (gold, None)])
+    assert r["exact_id_accuracy"] == round(1 / 3, 4)
+    assert r["accuracy_161km"] == round(2 / 3, 4)
+    assert r["median_km"] == pytest.approx(13.5, abs=1.0)
+    assert r["mean_km"] == pytest.approx((0 + 13.5 + geoparse.MAX_KM) / 3, abs=1.0)
+    assert 0 < r["auc"] < 1
