@@ -20,7 +20,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import IS_TITLE, LOWER, POS
 from spacy.language import Language
+from spacy.parts_of_speech import PROPN
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from .. import kb
@@ -29,6 +33,8 @@ from ..model import Place, PlaceMention
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _DEFINITE = {"city": "P", "town": "P", "capital": "P", "village": "P", "country": "A"}
+_DEFINITE_HASHES = numpy.array([hash_string(w) for w in _DEFINITE], dtype="uint64")
+_PROPN = int(PROPN)
 # Words before a name that make it a place ("in Cottonport", "the town of Pandi").
 _PLACE_CUES = {"in", "at", "from", "to", "near", "outside", "across", "into", "toward", "towards", "via",
                "of", "between", "around", "throughout"}
@@ -50,6 +56,14 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _nearest_km(points: numpy.ndarray, others: numpy.ndarray) -> numpy.ndarray:
+    """For each point (lat, lon in radians), the great-circle distance to the nearest of others."""
+    dlat = others[None, :, 0] - points[:, None, 0]
+    dlon = others[None, :, 1] - points[:, None, 1]
+    a = numpy.sin(dlat / 2) ** 2 + numpy.cos(points[:, None, 0]) * numpy.cos(others[None, :, 0]) * numpy.sin(dlon / 2) ** 2
+    return (2 * _EARTH_KM * numpy.arcsin(numpy.sqrt(numpy.clip(a, 0, 1)))).min(axis=1)
 
 
 @Language.factory("storyline_places")
@@ -94,6 +108,7 @@ class _Name:
     agent: bool = True  # every mention is a speaker or agent: a capital stands for its government
     best: Candidate | None = None
     weights: list[float] = field(default_factory=list)
+    coords: numpy.ndarray | None = None  # candidates' (lat, lon) in radians
     margin: float = 0.0
 
 
@@ -115,24 +130,25 @@ class PlaceResolver:
     def recognize(self, doc: Doc) -> list[Span]:
         spans = [e for e in doc.ents if e.label_ in PLACE_LABELS and e.text.lower() not in self.countries.demonyms]
         taken = {i for e in doc.ents for i in range(e.start, e.end)}
-        i = 0
-        while i < len(doc):
-            tok = doc[i]
-            if i in taken or tok.pos_ != "PROPN" or not tok.is_title:
-                i += 1
-                continue
-            j = i
-            while j < len(doc) and j not in taken and doc[j].pos_ == "PROPN" and doc[j].is_title:
+        # runs of capitalized proper nouns outside any entity; token attributes read as one array,
+        # since making a Token object per word costs more than the rest of this stage
+        if not len(doc):
+            return spans
+        arr = doc.to_array([POS, IS_TITLE])
+        free = [int(i) for i in numpy.flatnonzero((arr[:, 0] == _PROPN) & (arr[:, 1] == 1)) if i not in taken]
+        k = 0
+        while k < len(free):
+            i = j = free[k]
+            while k < len(free) and free[k] == j:
                 j += 1
+                k += 1
             span = doc[i:j]
             if place_cued(span) and self.gaz.lookup(span.text):
                 spans.append(Span(doc, i, j, label="GPE"))
-            i = j
         return sorted(spans, key=lambda s: s.start)
 
     # ---- resolution ----
     def resolve(self, doc: Doc, spans: list[Span]) -> list[tuple[Span, PlaceMention]]:
-        text = doc.text
         names: dict[str, _Name] = {}
         keys = []
         for span in spans:
@@ -141,7 +157,7 @@ class PlaceResolver:
             name = names.get(key)
             if name is None:
                 name = names[key] = _Name(key, self._lookup(span.text))
-            name.restrict |= self._qualifier(text, span.end_char)
+            name.restrict |= self._qualifier(doc[span.end:span.end + 6].text)
             name.agent &= is_agent(span)
         self._collective(names)
         doc._.focus_country = self._focus(names, spans, keys)
@@ -168,9 +184,9 @@ class PlaceResolver:
             cands = tuple(x for x in cands if x.place.feature_code in ("PCLI", "ADM1"))
         return cands
 
-    def _qualifier(self, text: str, end: int) -> set:
-        """'Alexandria, La.' -> {Louisiana's id}; 'Paris, France' -> {'FRA'}."""
-        m = re.match(r",\s*((?:[A-Z][\w.]*\.?)(?:\s[A-Z][\w.]*){0,2})", text[end:end + 40])
+    def _qualifier(self, after: str) -> set:
+        """The words after a name: ', La.' -> {Louisiana's id}; ', France' -> {'FRA'}."""
+        m = re.match(r",\s*((?:[A-Z][\w.]*\.?)(?:\s[A-Z][\w.]*){0,2})", after)
         if not m:
             return set()
         words = m.group(1).split()
@@ -209,6 +225,8 @@ class PlaceResolver:
         live = [n for n in names.values() if n.cands]
         if len(live) < 2:
             return
+        for n in live:
+            n.coords = numpy.radians([(c.place.lat, c.place.lon) for c in n.cands])
         for _ in range(3):
             country_w: list[Counter] = []
             admin_w: list[Counter] = []
@@ -222,18 +240,19 @@ class PlaceResolver:
                     aw[p.geonameid if p.feature_code == "ADM1" else p.admin1_id] += w
                 country_w.append(cw)
                 admin_w.append(aw)
-            readings = [n.best.place for n in live]
+            readings = numpy.radians([(n.best.place.lat, n.best.place.lon) for n in live])
             others = len(live) - 1
             for i, n in enumerate(live):
+                rest = numpy.delete(readings, i, axis=0)
+                near = _nearest_km(n.coords, rest)
                 scores = []
-                for c in n.cands:
+                for c, d in zip(n.cands, near):
                     p = c.place
                     own_admin = p.geonameid if p.feature_code == "ADM1" else p.admin1_id
                     country = sum(cw.get(p.country, 0.0) for j, cw in enumerate(country_w) if j != i)
                     admin = sum(aw.get(own_admin, 0.0) for j, aw in enumerate(admin_w) if j != i) if own_admin else 0.0
                     s = self._prior(c, n) + W_COUNTRY * country / others + W_ADMIN * min(1.0, admin)
                     if p.feature_code not in ("PCLI", "CONT"):
-                        d = min(distance_km(p.lat, p.lon, o.lat, o.lon) for j, o in enumerate(readings) if j != i)
                         s += W_NEAR * max(0.0, 1 - math.log10(1 + d) / 4)
                     scores.append(s)
                 self._choose(n, scores)
@@ -264,9 +283,11 @@ class PlaceResolver:
     def _definite(doc: Doc, named: list[tuple[Span, PlaceMention]]) -> list[tuple[Span, PlaceMention]]:
         """"the city", "the capital": the most recent named place of that kind before it."""
         out = []
-        for tok in doc:
-            kind = _DEFINITE.get(tok.lower_)
-            if kind is None or tok.i == 0 or doc[tok.i - 1].lower_ != "the" or tok.ent_type_:
+        lower = doc.to_array(LOWER) if len(doc) else numpy.zeros(0, dtype="uint64")
+        for i in numpy.flatnonzero(numpy.isin(lower, _DEFINITE_HASHES)):
+            tok = doc[int(i)]
+            kind = _DEFINITE[tok.lower_]
+            if tok.i == 0 or doc[tok.i - 1].lower_ != "the" or tok.ent_type_:
                 continue
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
                 continue  # "the city of X": X itself is named
