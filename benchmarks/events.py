@@ -1,0 +1,131 @@
+"""PLOVER event coding on PLOVER's gold-standard records.
+
+    python benchmarks/events.py [DATA_FILE] [--json OUT] [--show-misses N]
+
+DATA_FILE: a JSON list of PLOVER records ("text", "date", "event", "source", "target", "mode"),
+default ../shared/eval/ontology/PLOVER/gold_standard_records/PLOVER_GSR_CAMEO.txt. Each record is
+one sentence with one gold event. The records use an older, 18-category PLOVER; their categories
+are mapped as the manual's CAMEO conversion table does (DEMAND -> REQUEST, DISAPPROVE and
+INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT). CRIME, dropped from PLOVER (manual, "A note on CRIME"),
+has no category to map to: such records would be left out and counted.
+
+Measures:
+- type precision, recall and F1, micro-averaged: per record, the distinct PLOVER types storyline
+  codes in the sentence against the gold type (a type coded that is not the gold one is a false
+  positive), and per category;
+- record accuracy: the most confident event storyline codes has the gold type;
+- actor accuracy, over records where the gold type is coded: the source's (and target's) country
+  matches one of the gold actors' codes, and the full code (country + sector) matches where the
+  gold gives a sector.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, emit, progress  # noqa: E402
+
+GSR = ROOT.parent / "shared" / "eval" / "ontology" / "PLOVER" / "gold_standard_records" / "PLOVER_GSR_CAMEO.txt"
+OLD_TO_NEW = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+DROPPED = {"CRIME"}
+
+
+def gold_actors(field) -> list[tuple[str, str | None]]:
+    """[(code, sector)] from a record's "source" or "target" (a list of dicts, or "")."""
+    if not field:
+        return []
+    items = field if isinstance(field, list) else [field]
+    return [(str(a.get("code") or "")[:3].upper(), a.get("sector")) for a in items if isinstance(a, dict)]
+
+
+def actor_match(code: str | None, gold: list[tuple[str, str | None]]) -> tuple[bool, bool | None]:
+    """(country matches, full code matches or None when the gold gives no sector)."""
+    if not code or not gold:
+        return False, None
+    country = any(code[:3] == g for g, _ in gold)
+    with_sector = [(g, s) for g, s in gold if s]
+    full = any(code == f"{g}{s}" for g, s in with_sector) if with_sector else None
+    return country, full
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data", nargs="?", type=Path, default=GSR)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--show-misses", type=int, default=0)
+    args = ap.parse_args()
+
+    from storyline import Pipeline
+    from storyline.model import Story
+
+    records = [r for r in json.loads(args.data.read_text(encoding="utf-8")) if r.get("text") and r.get("event")]
+    dropped = Counter(r["event"] for r in records if r["event"] in DROPPED)
+    records = [r for r in records if r["event"] not in DROPPED and r["event"] != "DOCUMENT"]
+    stories = [Story(text=r["text"].strip(), date=dt.date.fromisoformat(r.get("date") or "2000-01-01"),
+                     id=r["id"]) for r in records]
+    pipeline = Pipeline()
+    tp, fp, fn = Counter(), Counter(), Counter()
+    top_right = 0
+    src = {"country": [], "full": []}
+    tgt = {"country": [], "full": []}
+    misses = []
+    t0 = time.perf_counter()
+    for rec, analysis in progress(zip(records, pipeline.pipe(stories)), total=len(records), description="events"):
+        gold = OLD_TO_NEW.get(rec["event"], rec["event"])
+        events = [e for e in analysis.events if not e.negated]
+        predicted = {e.plover_type for e in events}
+        if gold in predicted:
+            tp[gold] += 1
+        else:
+            fn[gold] += 1
+            misses.append((rec["id"], gold, sorted(predicted), rec["text"].strip()[:140]))
+        for t in predicted - {gold}:
+            fp[t] += 1
+        if events and max(events, key=lambda e: e.confidence).plover_type == gold:
+            top_right += 1
+        match = [e for e in events if e.plover_type == gold]
+        if match:
+            e = max(match, key=lambda e: e.confidence)
+            code = lambda i: analysis.actors[i].code if i in analysis.actors else None  # noqa: E731
+            for field, acc, actor_id in (("source", src, e.source_id), ("target", tgt, e.target_id)):
+                g = gold_actors(rec.get(field))
+                if not g:
+                    continue
+                country, full = actor_match(code(actor_id), g)
+                acc["country"].append(country)
+                if full is not None:
+                    acc["full"].append(full)
+    elapsed = time.perf_counter() - t0
+
+    def prf(t: int, p: int, n: int) -> dict:
+        precision = t / (t + p) if t + p else 0.0
+        recall = t / (t + n) if t + n else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+    share = lambda xs: {"n": len(xs), "accuracy": round(sum(xs) / len(xs), 4) if xs else None}  # noqa: E731
+    cats = sorted(set(tp) | set(fp) | set(fn))
+    result = {
+        "data": str(args.data),
+        "records": len(records),
+        "dropped": dict(dropped),
+        "type": prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
+        "record_accuracy": round(top_right / len(records), 4) if records else None,
+        "by_type": {c: {**prf(tp[c], fp[c], fn[c]), "gold": tp[c] + fn[c]} for c in cats},
+        "source": {k: share(v) for k, v in src.items()},
+        "target": {k: share(v) for k, v in tgt.items()},
+        "records_per_second": round(len(records) / elapsed, 1),
+    }
+    for m in misses[: args.show_misses]:
+        print("MISS", *m, sep="\t", file=sys.stderr)
+    emit(result, args.json)
+
+
+if __name__ == "__main__":
+    main()
