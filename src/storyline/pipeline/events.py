@@ -26,6 +26,9 @@ SOURCE_PREPS = {"by", "under"}
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
 INTENT_HEADS = {"vow", "pledge", "promise", "threaten", "plan", "want", "intend", "seek", "prepare", "aim"}
 CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "csubj", "pcomp", "parataxis"}
+# Types whose recipient may follow "to" ("sent arms to Pakistan", "apologized to Brazil"); for
+# movements ("withdrew to the east bank") "to" names a place, not a recipient.
+RECIPIENT_TO = {"AID", "SUPPORT", "CONCEDE", "AGREE", "COOPERATE", "REQUEST", "ACCUSE", "REJECT"}
 INTENT_THREAT = "138"  # CAMEO: Threaten with military force, for an intended ASSAULT/COERCE
 
 
@@ -105,6 +108,16 @@ class EventCoder:
                 return head, kind
             cur = head
         return None, None
+
+    def _host(self, tok: Token, source: list[str]) -> list[str]:
+        """A visited place's country is the visit's recipient when it is another country than the
+        visitor's ("Taiwan's minister visited Russia"); a leader touring their own country has none."""
+        where = self.place_of_token.get(tok.i)
+        p = where[1].place if where is not None else None
+        if p is None or not p.country:
+            return []
+        visitors = {self.doc._.actors[i].country for i in source if i in self.doc._.actors}
+        return [] if p.country in visitors else self._country_actor(p.country)
 
     def _actors(self, tok: Token | None) -> list[str]:
         if tok is None:
@@ -199,16 +212,24 @@ class EventCoder:
             source = self._actors(subj)
             target = []
             for c in children:
-                if c.dep_ in ("dobj", "dative"):
+                if c.dep_ == "dative" and c.pos_ == "ADP":  # "sent arms to Pakistan": the parser's dative "to"
+                    c = next((g for g in c.children if g.dep_ == "pobj"), c)
+                if c.dep_ in ("dobj", "dative", "pobj"):
                     where = self.place_of_token.get(c.i)
                     if "place-object" in trig.flags or (where is not None and where[1].role == "place"):
+                        target = self._host(c, source)
+                        if target:
+                            break
                         continue  # the object is where it happened, not who it happened to
                     target = self._actors(c)
                     if target:
                         break
             if not target:
+                entry = self.cameo.get(trig.cameo)
+                plover = trig.plover or (entry.plover if entry else "")
+                preps = TARGET_PREPS | ({"to"} if plover in RECIPIENT_TO else set())
                 for c in children:
-                    if c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+                    if c.dep_ == "prep" and c.lower_ in preps:
                         target = self._actors(next((g for g in c.children if g.dep_ == "pobj"), None))
                         if target:
                             break
