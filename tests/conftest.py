@@ -46,5 +46,12 @@ def events_of(analysis, plover_type):
     return [e for e in analysis.events if e.plover_type == plover_type]
 
 
+def only_event(analysis, plover_type, **match):
+    """The one event of that type whose fields equal `match` (e.g. trigger="fled")."""
+    found = [e for e in events_of(analysis, plover_type) if all(getattr(e, k) == v for k, v in match.items())]
+    assert len(found) == 1, found
+    return found[0]
+
+
 def actor(analysis, actor_id):
     return analysis.actors[actor_id] if actor_id in analysis.actors else None

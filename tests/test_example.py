@@ -1,7 +1,7 @@
 """The canonical example, end to end through the library API."""
 import datetime as dt
 
-from conftest import actor, events_of
+from conftest import actor, events_of, only_event
 
 
 def test_story_date(kherson):
@@ -22,27 +22,21 @@ def test_zelenskiy_visits_kherson(kherson):
 
 
 def test_intelligence_chiefs_meet_in_turkey(kherson):
-    meets = [e for e in events_of(kherson, "CONSULT") if e.place_name == "Turkey"]
-    assert len(meets) == 1
-    ev = meets[0]
+    ev = only_event(kherson, "CONSULT", place_name="Turkey")
     sides = {actor(kherson, ev.source_id).code, actor(kherson, ev.target_id).code}
     assert sides == {"USASPY", "RUSSPY"}
     assert ev.plover_mode == "third-party" and ev.cameo == "044"
 
 
 def test_russian_forces_withdraw_last_week(kherson):
-    fled = [e for e in events_of(kherson, "RETREAT") if e.trigger == "fled"]
-    assert len(fled) == 1
-    ev = fled[0]
+    ev = only_event(kherson, "RETREAT", trigger="fled")
     assert actor(kherson, ev.source_id).code == "RUSMIL"
     assert ev.place_name == "Kherson"
     assert (ev.date_value, ev.date_precision, ev.date_basis) == ("2022-W45", "week", "stated")
 
 
 def test_troops_took_city_three_days_before_visit(kherson):
-    stormed = [e for e in events_of(kherson, "ASSAULT") if e.trigger == "stormed"]
-    assert len(stormed) == 1
-    ev = stormed[0]
+    ev = only_event(kherson, "ASSAULT", trigger="stormed")
     assert actor(kherson, ev.source_id).code == "UKRMIL"
     assert ev.date_basis == "relative"
     assert (ev.date_earliest, ev.date_latest) == (dt.date(2022, 11, 11), dt.date(2022, 11, 12))

@@ -27,11 +27,10 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..model import Place
-from . import KB_VERSION, countries
+from . import KB_VERSION, _rows, countries
 
 GAZETTEER_VERSION = f"{KB_VERSION}-g4"
 # Names a word of running text can be mistaken for are only indexed when they are a place's own
@@ -70,7 +69,6 @@ class Gazetteer:
         self.path = path
         self._local = threading.local()
         self._lookup = lru_cache(maxsize=200_000)(self._query)
-        self._by_id = lru_cache(maxsize=50_000)(self._query_id)
 
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -86,12 +84,6 @@ class Gazetteer:
             "WHERE n.key = ? ORDER BY p.population DESC", (key,)).fetchall()
         return tuple(Candidate(Place(*r[:12]), bool(r[12])) for r in rows)
 
-    def _query_id(self, geonameid: int) -> Place | None:
-        r = self._con().execute(
-            "SELECT geonameid, name, country, fclass, fcode, lat, lon, population, admin1, admin2, admin1_id, "
-            "admin2_id FROM places WHERE geonameid = ?", (geonameid,)).fetchone()
-        return Place(*r) if r else None
-
     def lookup(self, name: str) -> tuple[Candidate, ...]:
         return self._lookup(normalize(name))
 
@@ -99,24 +91,11 @@ class Gazetteer:
         """Places of that name, most populous first."""
         return [c.place for c in self.lookup(name)]
 
-    def get(self, geonameid: int) -> Place | None:
-        return self._by_id(geonameid)
-
-    def __contains__(self, name: str) -> bool:
-        return bool(self.lookup(name))
-
     def __getstate__(self):  # picklable for Spark/multiprocessing: reopen on the other side
         return {"path": self.path}
 
     def __setstate__(self, state):
         self.__init__(state["path"])
-
-
-def _features() -> list[dict[str, str]]:
-    text = resources.files(__package__).joinpath("features.tsv").read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    header, *rows = [ln.split("\t") for ln in lines]
-    return [dict(zip(header, (c.strip() for c in r))) for r in rows]
 
 
 def _build(path: Path) -> None:
@@ -185,7 +164,7 @@ def _build(path: Path) -> None:
             aliases.append(re.sub(r"\s+(County|Parish|Borough|Census Area|Municipality)$", "", s.name))
         add(row, [s.name], aliases)
 
-    for f in _features():
+    for f in _rows("features.tsv"):
         gid = int(f["geonameid"])
         add([gid, f["name"], f["country"] or None, f["fclass"], f["fcode"], float(f["lat"]), float(f["lon"]),
              0, None, None, None, None], [f["name"], *[a for a in f["aliases"].split("|") if a]])

@@ -109,6 +109,11 @@ class EventCoder:
             cur = head
         return None, None
 
+    @staticmethod
+    def _plover(trig: kb.Trigger, entry) -> str:
+        """The trigger's own PLOVER type, else its CAMEO code's."""
+        return trig.plover or (entry.plover if entry else "")
+
     def _host(self, tok: Token, source: list[str]) -> list[str]:
         """A visited place's country is the visit's recipient when it is another country than the
         visitor's ("Taiwan's minister visited Russia"); a leader touring their own country has none."""
@@ -179,7 +184,7 @@ class EventCoder:
         entry = self.cameo.get(code)
         if entry is None:
             return []
-        plover = trig.plover or entry.plover
+        plover = self._plover(trig, entry)
         mode = trig.mode or entry.mode or None
         if plover == "CONSULT" and code.startswith("04") and place_country and source_ids and target_ids:
             sides = {self.doc._.actors[i].country for i in source_ids[:1] + target_ids[:1] if i in self.doc._.actors}
@@ -225,9 +230,8 @@ class EventCoder:
                     if target:
                         break
             if not target:
-                entry = self.cameo.get(trig.cameo)
-                plover = trig.plover or (entry.plover if entry else "")
-                preps = TARGET_PREPS | ({"to"} if plover in RECIPIENT_TO else set())
+                recipient_to = self._plover(trig, self.cameo.get(trig.cameo)) in RECIPIENT_TO
+                preps = TARGET_PREPS | ({"to"} if recipient_to else set())
                 for c in children:
                     if c.dep_ == "prep" and c.lower_ in preps:
                         target = self._actors(next((g for g in c.children if g.dep_ == "pobj"), None))

@@ -150,24 +150,27 @@ class PlaceResolver:
     # ---- resolution ----
     def resolve(self, doc: Doc, spans: list[Span]) -> list[tuple[Span, PlaceMention]]:
         names: dict[str, _Name] = {}
-        keys = []
-        for span in spans:
-            key = normalize(span.text)
-            keys.append(key)
+        keys = [normalize(span.text) for span in spans]
+        agents = [is_agent(span) for span in spans]
+        for span, key, agent in zip(spans, keys, agents):
             name = names.get(key)
             if name is None:
                 name = names[key] = _Name(key, self._lookup(span.text))
             name.restrict |= self._qualifier(doc[span.end:span.end + 6].text)
-            name.agent &= is_agent(span)
+            name.agent &= agent
         self._collective(names)
-        doc._.focus_country = self._focus(names, spans, keys)
+        # the country where the story happens: the most named one among its places; agents
+        # ("Russia denies") are left out: they say who acted, not where
+        focus = Counter(names[k].best.place.country for k, agent in zip(keys, agents)
+                        if not agent and names[k].best is not None and names[k].best.place.country)
+        doc._.focus_country = focus.most_common(1)[0][0] if focus else None
         out = []
-        for span, key in zip(spans, keys):
+        for span, key, agent in zip(spans, keys, agents):
             name = names[key]
             place = name.best.place if name.best else None
             score = round(1 / (1 + math.exp(-name.margin)), 3) if place else 0.0
-            role = "actor" if is_agent(span) else "place"
-            out.append((span, PlaceMention(span.start_char, span.end_char, span.text, place, role, score)))
+            out.append((span, PlaceMention(span.start_char, span.end_char, span.text, place,
+                                           "actor" if agent else "place", score)))
         return out
 
     def _lookup(self, text: str) -> tuple[Candidate, ...]:
@@ -268,16 +271,6 @@ class PlaceResolver:
         order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
         name.best = name.cands[order[0]]
         name.margin = scores[order[0]] - scores[order[1]] if len(order) > 1 else 3.0
-
-    def _focus(self, names: dict[str, _Name], spans: list[Span], keys: list[str]) -> str | None:
-        """The country where the story happens: the most named one among its places. Agents
-        ("Russia denies") are left out: they say who acted, not where."""
-        focus: Counter = Counter()
-        for span, key in zip(spans, keys):
-            best = names[key].best
-            if best is not None and best.place.country and not is_agent(span):
-                focus[best.place.country] += 1
-        return focus.most_common(1)[0][0] if focus else None
 
     @staticmethod
     def _definite(doc: Doc, named: list[tuple[Span, PlaceMention]]) -> list[tuple[Span, PlaceMention]]:
