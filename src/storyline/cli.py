@@ -97,9 +97,22 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recu
            format: Annotated[Optional[str], typer.Option("--input-format", help="seed, jsonl, csv or html; "
                                                           "default: from the file suffix")] = None,
            batch_size: Annotated[int, typer.Option(help="Stories per batch (and per transaction).")] = 64,
-           max_chars: Annotated[int, typer.Option(help="Reject stories longer than this.")] = 200_000) -> None:
+           max_chars: Annotated[int, typer.Option(help="Reject stories longer than this.")] = 200_000,
+           verbs: Annotated[Optional[Path], typer.Option(help="PETRARCH verb dictionary (e.g. CAMEO.2.0.txt): "
+                                                          "code events with it instead of storyline's own verbs.")] = None,
+           actors: Annotated[Optional[list[Path]], typer.Option(help="PETRARCH actor dictionary (repeatable).")] = None,
+           agents: Annotated[Optional[Path], typer.Option(help="PETRARCH agent dictionary.")] = None,
+           discards: Annotated[Optional[Path], typer.Option(help="PETRARCH discard list.")] = None) -> None:
     """Analyze stories into the database. Bad input is reported and kept in the rejects table."""
     from .runner import ingest as run_ingest
+
+    pipeline = None
+    if verbs is not None:
+        from .pipeline import Pipeline
+
+        pipeline = Pipeline(petrarch={"verbs": verbs, "actors": actors or [], "agents": agents, "discards": discards})
+    elif actors or agents or discards:
+        raise typer.BadParameter("--actors/--agents/--discards need --verbs (PETRARCH mode)")
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} read"),
                   TimeElapsedColumn(), console=err, transient=False) as progress:
@@ -111,7 +124,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recu
         def rejected(r) -> None:
             progress.console.print(f"[yellow]rejected[/] {r.source}:{r.line}: {r.reason}: {r.detail}")
 
-        summary = run_ingest(paths, db, batch_size=batch_size, max_chars=max_chars, fmt=format,
+        summary = run_ingest(paths, db, pipeline=pipeline, batch_size=batch_size, max_chars=max_chars, fmt=format,
                              on_story=seen, on_reject=rejected)
         progress.update(task, description="done")
     err.print(f"{summary.stories} stories written, {summary.unchanged} unchanged, {summary.events} events, "

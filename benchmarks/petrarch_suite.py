@@ -1,0 +1,128 @@
+"""PETRARCH2's own validation records, coded in storyline's PETRARCH-compatible mode.
+
+    python benchmarks/petrarch_suite.py [RECORDS_XML] [--dictionaries DIR] [--json OUT] [--show-misses N]
+
+RECORDS_XML: PETRARCH's unit-test records (default ../shared/eval/petrarch/PETR.UnitTest.records.xml);
+the dictionaries named in its <Environment> (PETR.Validate.verbs/actors/agents/discards.txt) are read
+from the same folder unless --dictionaries says otherwise. Each <Sentence> is coded from its <Text>
+alone with storyline's own parser (the records' pre-computed <Parse> trees are not used), dated by
+its date attribute.
+
+Measure, as PETRARCH's own unit tests judge a record: the record passes when the set of
+(source code, target code, event code) storyline produces equals the set it expects exactly
+(a record marked noevents, or one that expects an error such as a bad dateline, passes when
+nothing is coded). Reported overall and by the record's category; a looser "all expected found"
+share (extra codings allowed) is given beside it.
+
+PETRARCH2's own pass rate on these records cannot be measured here: PETRARCH2 is Python 2 code
+that needs CoreNLP parse trees and is not installable offline.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, emit, progress  # noqa: E402
+
+RECORDS = ROOT.parent / "shared" / "eval" / "petrarch" / "PETR.UnitTest.records.xml"
+
+
+@dataclass
+class Record:
+    id: str
+    category: str
+    date: dt.date
+    text: str
+    expected: set[tuple[str, str, str]]
+
+
+def _date(s: str) -> dt.date:
+    try:
+        return dt.date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+    except (ValueError, IndexError):
+        return dt.date(2000, 1, 1)
+
+
+def read_records(path: Path) -> tuple[list[Record], dict[str, str]]:
+    """The records and the dictionary file names of the suite's <Environment>."""
+    root = ET.parse(path).getroot()
+    env = root.find("Environment")
+    files = {}
+    if env is not None:
+        for tag, key in (("Verbfile", "verbs"), ("Actorfile", "actors"), ("Agentfile", "agents"),
+                         ("Discardfile", "discards")):
+            el = env.find(tag)
+            if el is not None and el.text:
+                files[key] = el.text.strip()
+    out = []
+    for s in root.iter("Sentence"):
+        text_el = s.find("Text")
+        if text_el is None or not (text_el.text or "").strip():
+            continue
+        expected = set()
+        for ec in s.findall("EventCoding"):
+            if ec.get("eventcode"):
+                expected.add((ec.get("sourcecode", "").strip('"'), ec.get("targetcode", "").strip('"'),
+                              ec.get("eventcode")))
+        out.append(Record(s.get("id", ""), s.get("category") or re.sub(r"[-\d]+$", "", s.get("id", "")) or "?",
+                          _date(s.get("date", "")), " ".join(text_el.text.split()), expected))
+    return out, files
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("records", nargs="?", type=Path, default=RECORDS)
+    ap.add_argument("--dictionaries", type=Path, help="folder of the suite's dictionaries (default: beside the records)")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--show-misses", type=int, default=0)
+    args = ap.parse_args()
+
+    from storyline import Pipeline
+    from storyline.model import Story
+
+    records, files = read_records(args.records)
+    folder = args.dictionaries or args.records.parent
+    petrarch = {"verbs": folder / files["verbs"], "actors": [folder / files["actors"]],
+                "agents": folder / files["agents"] if "agents" in files else None,
+                "discards": folder / files["discards"] if "discards" in files else None}
+    pipeline = Pipeline(petrarch=petrarch)
+    stories = [Story(text=r.text, date=r.date, id=f"{r.id}-{i}") for i, r in enumerate(records)]
+    passed, found_all, total = Counter(), Counter(), Counter()
+    misses = []
+    t0 = time.perf_counter()
+    for rec, analysis in progress(zip(records, pipeline.pipe(stories)), total=len(records), description="records"):
+        code = lambda i: analysis.actors[i].code if i in analysis.actors else "---"  # noqa: E731
+        got = {(code(e.source_id), code(e.target_id) if e.target_id else "---", e.cameo) for e in analysis.events}
+        total[rec.category] += 1
+        if got == rec.expected:
+            passed[rec.category] += 1
+        else:
+            misses.append((rec.id, sorted(rec.expected), sorted(got), rec.text[:120]))
+        if rec.expected <= got:
+            found_all[rec.category] += 1
+    seconds = time.perf_counter() - t0
+    n = sum(total.values())
+    result = {
+        "data": str(args.records), "records": n,
+        "exact": round(sum(passed.values()) / n, 3) if n else None,
+        "all_expected_found": round(sum(found_all.values()) / n, 3) if n else None,
+        "by_category": {c: {"records": total[c], "exact": round(passed[c] / total[c], 3),
+                            "all_expected_found": round(found_all[c] / total[c], 3)} for c in sorted(total)},
+        "petrarch2_pass_rate": None,
+        "seconds": round(seconds, 1),
+    }
+    emit(result, args.json)
+    for m in misses[:args.show_misses]:
+        print(*m, sep="\n  ", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
