@@ -161,7 +161,7 @@ class Event:
     place_name: str | None = None
     place_rule: str | None = None  # object, preposition, sentence, story-focus: how the place was chosen
     negated: bool = False
-    modality: str = "asserted"  # asserted, intended, hypothetical, question, reported
+    modality: str = "asserted"  # asserted, reported, intended, future, hypothetical, question
     confidence: float = 0.5
     context: str | None = None
     quote_index: int | None = None

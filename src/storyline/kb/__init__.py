@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-KB_VERSION = "2026.11.1"
+KB_VERSION = "2026.11.2"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -188,9 +188,22 @@ def triggers() -> dict[tuple[str, str], list[Trigger]]:
         t = Trigger(r["pos"], r["lemma"], r["particle"], tuple(o for o in r["object"].split("|") if o),
                     r["cameo"], r["plover"], r["mode"], frozenset(f for f in r["flags"].split(",") if f))
         out.setdefault((t.pos, t.lemma), []).append(t)
+    for rows in out.values():  # a row with a particle or object condition is tried before the plain one
+        rows.sort(key=lambda t: not (t.particle or t.objects))
     return out
 
 
 @lru_cache(maxsize=1)
 def speech_verbs() -> dict[str, str]:
     return {r["lemma"]: r["kind"] for r in _header_rows("speech.tsv", ["lemma", "kind"])}
+
+
+@lru_cache(maxsize=1)
+def modality_words() -> dict[str, str]:
+    return {r["word"]: r["kind"] for r in _header_rows("modality.tsv", ["word", "kind"])}
+
+
+@lru_cache(maxsize=1)
+def intent_codes() -> dict[str, str]:
+    """PLOVER type -> the CAMEO code of its stated intention (AGREE 03x, THREATEN 13x)."""
+    return {r["plover"]: r["cameo"] for r in _header_rows("intent.tsv", ["plover", "cameo", "note"])}

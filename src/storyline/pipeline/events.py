@@ -23,13 +23,11 @@ PLACE_PREPS = {"in", "at", "across", "near", "from", "into", "to", "through", "i
                "over", "within", "throughout"}
 TARGET_PREPS = {"against", "on", "at", "with", "upon", "toward", "towards"}
 SOURCE_PREPS = {"by", "under"}
-HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
-INTENT_HEADS = {"vow", "pledge", "promise", "threaten", "plan", "want", "intend", "seek", "prepare", "aim"}
 CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "csubj", "pcomp", "parataxis"}
 # Types whose recipient may follow "to" ("sent arms to Pakistan", "apologized to Brazil"); for
 # movements ("withdrew to the east bank") "to" names a place, not a recipient.
 RECIPIENT_TO = {"AID", "SUPPORT", "CONCEDE", "AGREE", "COOPERATE", "REQUEST", "ACCUSE", "REJECT"}
-INTENT_THREAT = "138"  # CAMEO: Threaten with military force, for an intended ASSAULT/COERCE
+NEGATED_REJECT = "120"  # CAMEO: Reject, for a refused cooperative act ("will not accept", "did not agree")
 
 
 @Language.factory("storyline_events")
@@ -50,6 +48,11 @@ class EventCoder:
         self.cameo = kb.cameo()
         self.speech = kb.speech_verbs()
         self.countries = kb.countries()
+        words = kb.modality_words()
+        self.intent_heads = {w for w, k in words.items() if k == "intent-head"}
+        self.hypothetical_aux = {w for w, k in words.items() if k == "hypothetical"}
+        self.future_aux = {w for w, k in words.items() if k == "future"}
+        self.intent_codes = kb.intent_codes()
 
     def __call__(self, doc: Doc) -> Doc:
         self.doc = doc
@@ -145,12 +148,14 @@ class EventCoder:
     # ---- coding ----
     def _code(self, tok: Token, trig: kb.Trigger) -> list[Event]:
         """Events for one trigger: one per source actor ("A and B hosted talks" is two hosts)."""
+        code = trig.cameo
         if any(c.dep_ == "neg" for c in tok.children):
-            return []
+            if "neg-reject" not in trig.flags:
+                return []  # a negated act is no event
+            code = NEGATED_REJECT
         speech_verb, speech_kind = self._speech_ancestor(tok)
         if speech_kind == "deny" and "deny" not in trig.flags:
             return []  # the denied act did not happen as far as the text says; the denial is coded
-        code = trig.cameo
         source_ids: list[str]
         target_ids: list[str]
         modality = "asserted"
@@ -177,15 +182,16 @@ class EventCoder:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
         if not source_ids and not (passive and target_ids):
             return []  # who acted is the first thing an event row must say
-        modality = self._modality(tok, modality)
-        if modality == "intended" and self.cameo.get(code) and self.cameo[code].plover in ("ASSAULT", "COERCE"):
-            code = INTENT_THREAT
+        modality = self._modality(tok, modality, speech_verb is not None)
+        if modality in ("intended", "future") and self.cameo.get(code):
+            # a promised cooperative act is an AGREE, a stated hostile one a THREATEN
+            code = self.intent_codes.get(self._plover(trig, self.cameo[code]), code)
         place_id, place_name, place_rule, place_country = self._place(tok, trig)
         entry = self.cameo.get(code)
         if entry is None:
             return []
-        plover = self._plover(trig, entry)
-        mode = trig.mode or entry.mode or None
+        plover = entry.plover if code != trig.cameo else self._plover(trig, entry)
+        mode = (trig.mode if code == trig.cameo else "") or entry.mode or None
         if plover == "CONSULT" and code.startswith("04") and place_country and source_ids and target_ids:
             sides = {self.doc._.actors[i].country for i in source_ids[:1] + target_ids[:1] if i in self.doc._.actors}
             if place_country not in sides and None not in sides:
@@ -273,13 +279,19 @@ class EventCoder:
                 return [ev.source_id] if ev.source_id else []
         return []
 
-    def _modality(self, tok: Token, current: str) -> str:
+    def _modality(self, tok: Token, current: str, reported: bool = False) -> str:
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
-        if aux & HYPOTHETICAL_AUX or any(c.dep_ == "mark" and c.lower_ == "if" for c in tok.children):
+        conditional = any(c.dep_ == "mark" and c.lower_ == "if" for c in tok.children)
+        if reported and not conditional and "would" in aux:
+            aux = (aux - {"would"}) | {"will"}  # "said it would allow": the future of reported speech
+        if aux & self.hypothetical_aux or conditional:
             return "hypothetical"
         head = tok.head
-        if tok.dep_ in ("xcomp", "pcomp", "pobj") and (head.lemma_ in INTENT_HEADS or head.head.lemma_ in INTENT_HEADS):
+        if tok.dep_ in ("xcomp", "pcomp", "pobj") and (head.lemma_ in self.intent_heads or head.lower_ in self.intent_heads
+                                                      or head.head.lemma_ in self.intent_heads):
             return "intended"
+        if aux & self.future_aux:
+            return "future"
         if tok.sent.text.rstrip().rstrip("”\"").endswith("?"):
             return "question"
         return current
