@@ -43,3 +43,45 @@ def emit(result: dict, json_path: Path | None) -> None:
     print(text)
     if json_path:
         json_path.write_text(text + "\n")
+
+
+DEVSET = ROOT / "benchmarks" / "devset"
+
+
+def read_devset(folder: Path = DEVSET) -> list[dict]:
+    """storyline's own annotated stories (format: benchmarks/devset/README.md). Each story:
+    id, date, text (markup removed), actors {id: code}, mentions [(start, end, actor id)],
+    events [(type, source id, target id or None, trigger)]."""
+    import datetime as dt
+    import re
+
+    out = []
+    for path in sorted(folder.glob("*.txt")):
+        head, body, actors, events = {}, [], {}, []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                key, _, value = line[2:].partition(":")
+                value = value.strip()
+                if key == "actor":
+                    aid, code = value.split()
+                    actors[aid] = code
+                elif key == "event":
+                    typ, src, tgt, trigger = value.split()[:4]
+                    events.append((typ, src, None if tgt == "-" else tgt, trigger))
+                else:
+                    head[key] = value
+            else:
+                body.append(line)
+        marked = "\n".join(body).strip()
+        text, mentions, pos = [], [], 0
+        for m in re.finditer(r"\[([^\[\]]+)\]\{(\w+)\}", marked):
+            text.append(marked[pos:m.start()])
+            start = sum(map(len, text))
+            text.append(m[1])
+            mentions.append((start, start + len(m[1]), m[2]))
+            pos = m.end()
+        text.append(marked[pos:])
+        out.append({"id": head.get("id", path.stem), "date": dt.date.fromisoformat(head["date"]),
+                    "region": head.get("region"), "subject": head.get("subject"), "text": "".join(text),
+                    "actors": actors, "mentions": mentions, "events": events, "path": str(path)})
+    return out

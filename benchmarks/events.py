@@ -1,6 +1,6 @@
 """PLOVER event coding on PLOVER's gold-standard records.
 
-    python benchmarks/events.py [DATA_FILE] [--json OUT] [--show-misses N]
+    python benchmarks/events.py [DATA_FILE] [--devset [DIR]] [--json OUT] [--show-misses N]
 
 DATA_FILE: a JSON list of PLOVER records ("text", "date", "event", "source", "target", "mode"),
 default ../shared/eval/ontology/PLOVER/gold_standard_records/PLOVER_GSR_CAMEO.txt. Each record is
@@ -59,6 +59,8 @@ def main() -> None:
     ap.add_argument("data", nargs="?", type=Path, default=GSR)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show-misses", type=int, default=0)
+    ap.add_argument("--devset", type=Path, nargs="?", const=ROOT / "benchmarks" / "devset",
+                    help="also score storyline's own annotated stories (default folder: benchmarks/devset)")
     args = ap.parse_args()
 
     from storyline import Pipeline
@@ -124,7 +126,53 @@ def main() -> None:
     }
     for m in misses[: args.show_misses]:
         print("MISS", *m, sep="\t", file=sys.stderr)
+    if args.devset:
+        result["devset"] = devset_scores(pipeline, args.devset, args.show_misses)
     emit(result, args.json)
+
+
+def devset_scores(pipeline, folder: Path, show: int = 0) -> dict:
+    """storyline's own annotated stories (benchmarks/devset/README.md): per story, gold events and
+    coded events are matched one to one by PLOVER type (micro P/R/F1); a matched pair then scores
+    its source and target codes (country = first three letters; full = the gold code is a prefix of
+    the system's). Events coded as hypothetical or as questions are not counted as coded."""
+    from common import read_devset
+
+    from storyline.model import Story
+
+    stories = read_devset(folder)
+    tp = fp = fn = 0
+    src = {"country": [], "full": []}
+    tgt = {"country": [], "full": []}
+    for story, analysis in zip(stories, pipeline.pipe(Story(text=s["text"], date=s["date"], id=s["id"])
+                                                      for s in stories)):
+        code = lambda i: (analysis.actors[i].code if i in analysis.actors else "").replace("---", "")  # noqa: E731
+        coded = [e for e in analysis.events if e.modality not in ("hypothetical", "question")]
+        for typ, s_id, t_id, trigger in story["events"]:
+            match = next((e for e in coded if e.plover_type == typ), None)
+            if match is None:
+                fn += 1
+                if show:
+                    print("DEV-MISS", story["id"], typ, trigger, sep="\t", file=sys.stderr)
+                continue
+            coded.remove(match)
+            tp += 1
+            for gold_id, sys_id, acc in ((s_id, match.source_id, src), (t_id, match.target_id, tgt)):
+                if gold_id is None:
+                    continue
+                g, c = story["actors"][gold_id], code(sys_id)
+                acc["country"].append(c[:3] == g[:3])
+                acc["full"].append(c.startswith(g))
+        fp += len(coded)
+        if show:
+            for e in coded:
+                print("DEV-EXTRA", story["id"], e.plover_type, e.trigger, sep="\t", file=sys.stderr)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    share = lambda xs: {"n": len(xs), "accuracy": round(sum(xs) / len(xs), 4) if xs else None}  # noqa: E731
+    return {"stories": len(stories), "gold_events": tp + fn,
+            "type": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0},
+            "source": {k: share(v) for k, v in src.items()}, "target": {k: share(v) for k, v in tgt.items()}}
 
 
 if __name__ == "__main__":

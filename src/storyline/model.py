@@ -101,6 +101,12 @@ class PlaceMention(Span):
     score: float = 0.0
 
 
+def _is_country(code: str) -> bool:
+    from .kb import countries  # kb imports nothing from here; imported late to keep model light
+
+    return code in countries().by_alpha3
+
+
 @dataclass
 class Actor:
     """A canonical participant: a person, an organization, a group, or a country."""
@@ -115,6 +121,10 @@ class Actor:
 
     @property
     def code(self) -> str:
+        """CAMEO-style: country + role ("UKRGOV"); an international organization's own code comes
+        after its role ("IGOUNO", "NGOAMN"), as CAMEO writes them."""
+        if self.role in ("IGO", "NGO") and self.country and not _is_country(self.country):
+            return f"{self.role}{self.country}"
         return f"{self.country or '---'}{self.role or ''}"
 
 

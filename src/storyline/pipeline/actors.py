@@ -136,15 +136,38 @@ class ActorLinker:
         self.surnames[surname] = actor.id
         self._add(actor, ent, "person", alias=text)
 
+    def _title_zone(self, ent: Span) -> list[Token]:
+        """The words right before a name that can form its title: "Kenyan opposition leader",
+        "South Korean President" (stops at punctuation, conjunctions, determiners, other names)."""
+        out: list[Token] = []
+        i = ent.start - 1
+        while i >= ent.sent.start and len(out) < 6:
+            t = self.doc[i]
+            if t.pos_ not in ("PROPN", "ADJ", "NOUN") or t.ent_type_ == "PERSON":
+                break
+            out.insert(0, t)
+            i -= 1
+        return out
+
+    def _longest(self, tokens: list[Token], table, key=lambda ts: " ".join(t.text for t in ts)):
+        """The longest run of tokens that `table` knows (a lookup function or a dict)."""
+        get = table if callable(table) else table.get
+        for n in range(len(tokens), 0, -1):
+            for i in range(len(tokens) - n + 1):
+                hit = get(key(tokens[i:i + n]))
+                if hit:
+                    return hit
+        return None
+
     def _person_context(self, ent: Span) -> tuple[str | None, str | None, str | None]:
-        """Country and role from a title before the name ("Russian President") or an appositive."""
-        country = role = description = None
+        """Country and role from a title before the name ("South Korean President", "Kenyan
+        opposition leader": the longest known phrase wins) or from an appositive."""
+        zone = self._title_zone(ent)
+        country = self._longest(zone, self.countries.lookup)
+        r = self._longest(zone, self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
+        role = r.role if r else None
+        description = None
         root = ent.root
-        mods = [t for t in root.children if t.i < ent.start and t.dep_ in ("compound", "amod", "nmod")]
-        for t in mods + [t for m in mods for t in m.children]:
-            country = country or self.countries.lookup(t.text)
-            r = self.roles.get(t.lemma_.lower())
-            role = role or (r.role if r else None)
         for t in root.children:
             if t.dep_ == "appos":
                 r = self._role_of(t)
@@ -162,7 +185,8 @@ class ActorLinker:
         if known is not None:
             actor = Actor(known.id, known.name, known.kind, known.country, known.role, [], known.description or None)
         else:
-            country = next((self.countries.lookup(t.text) for t in ent if self.countries.lookup(t.text)), None)
+            outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
+            country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
             role = next((self.roles[t.lemma_.lower()].role for t in ent if t.lemma_.lower() in self.roles), None)
             actor = Actor(f"org:{slug(text)}", text, "organization", country, role)
         self._add(actor, ent, "organization", alias=text)
@@ -229,8 +253,21 @@ class ActorLinker:
             c = self.countries.by_alpha3.get(a3) if a3 else None
             name = f"{c.name if c else 'unidentified'} {ROLE_NAMES.get(role, role)}"
             singular = root.tag_ in ("NN", "NNP") and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person"
+            holder = self._title_holder(chunk, a3, role) if singular else None
+            if holder is not None:  # "the Ukrainian President" after "Volodymyr Zelenskiy": the same person
+                self._add(self.actors[holder], chunk, "person", head=root.i)
+                continue
             self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
                       "person-role" if singular else "group", head=root.i)
+
+    def _title_holder(self, chunk: Span, country: str | None, role: str) -> str | None:
+        """The one person named earlier in the story whose country and role a definite title
+        matches ("the Ukrainian President"); None when there is none or more than one."""
+        if not country or not any(t.lower_ == "the" for t in chunk):
+            return None
+        named = {r.actor_id for r in self.refs if r.kind == "person" and r.start < chunk.start}
+        fits = [i for i in named if self.actors[i].country == country and self.actors[i].role == role]
+        return fits[0] if len(fits) == 1 else None
 
     # ---- pronouns ----
     def _antecedent(self, tok: Token) -> _Ref | None:
@@ -246,8 +283,14 @@ class ActorLinker:
     def _pronouns(self) -> None:
         for tok in self.doc:
             low = tok.lower_
-            if tok.pos_ != "PRON" or low not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            # "it" only as the subject of an action verb ("Iraq said it would allow"): elsewhere it is
+            # mostly expletive or a thing ("it is raining", "it seems")
+            agentive_it = (low == "it" and tok.dep_ == "nsubj" and tok.head.pos_ == "VERB"
+                           and tok.head.lemma_ not in ("be", "seem", "appear", "happen", "take", "rain"))
+            if tok.pos_ != "PRON" or low not in PERSON_PRONOUNS | GROUP_PRONOUNS and not agentive_it:
                 continue
             ref = self._antecedent(tok)
+            if agentive_it and ref is not None and ref.kind not in ("country", "organization"):
+                continue
             if ref is not None and tok.sent.start - self.doc[ref.start].sent.start <= 200:
                 self.refs.append(_Ref(tok.i, tok.i + 1, ref.actor_id, "pronoun", tok.i))

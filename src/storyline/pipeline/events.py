@@ -91,6 +91,8 @@ class EventCoder:
             return False
         if trig.objects:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep")]
+            # "allow inspectors to return": the object is the subject of the complement clause
+            objs += [g for c in tok.children if c.dep_ in ("ccomp", "xcomp") for g in c.children if g.dep_ == "nsubj"]
             words = " ".join(t.lemma_.lower() for o in objs for t in o.subtree)
             if not any(w in words for w in trig.objects):
                 return False
