@@ -171,3 +171,22 @@ def test_suite_reader_and_real_dictionaries():
     vd = read_verbs(cameo / "CAMEO.2.0.txt")
     assert len(vd.patterns) > 300 and sum(map(len, vd.patterns.values())) > 4000
     assert vd.synset("&CURRENCY")  # synsets whose first line is a comment still fill
+
+
+def test_ingest_with_dictionaries_from_the_command_line(files, tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+    from storyline.store import Store
+
+    story = tmp_path / "s.txt"
+    story.write_text(" date 2000-01-01\nThe Gondor government condemned Arnor.\n", encoding="utf-8")
+    db = tmp_path / "p.duckdb"
+    res = CliRunner().invoke(app, ["ingest", str(story), "--db", str(db), "--verbs", str(files["verbs"]),
+                                   "--actors", str(files["actors"]), "--agents", str(files["agents"])])
+    assert res.exit_code == 0, res.output
+    with Store(db) as store:
+        rows = store.con.execute("SELECT source_code, target_code, cameo FROM events").fetchall()
+    assert rows == [("GONGOV", "ARN", "111")]
+    res = CliRunner().invoke(app, ["ingest", str(story), "--db", str(db), "--agents", str(files["agents"])])
+    assert res.exit_code != 0 and "--verbs" in res.output
