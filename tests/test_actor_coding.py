@@ -48,3 +48,11 @@ def test_the_example_actors(kherson):
     assert kherson.actors["zelenskyy"].code == "UKRGOV"
     assert {"Zelenskiy", "Zelenskyi"} <= set(kherson.actors["zelenskyy"].aliases) | {kherson.actors["zelenskyy"].name}
     assert any(a.code == "RUSMIL" for a in kherson.actors.values())
+
+
+def test_the_same_actor_has_the_same_id_across_stories(pipeline):
+    first, _ = mentions(pipeline, "Volodymyr Zelenskiy met Maria Kovalenko, a teacher, in Kyiv. Russian soldiers "
+                                  "shelled the city.")
+    second, _ = mentions(pipeline, "Zelenskyy praised Maria Kovalenko on Friday. The Russian army attacked Kharkiv.")
+    shared = set(first.actors) & set(second.actors)
+    assert {"zelenskyy", "person:maria-kovalenko", "agent:RUSMIL"} <= shared

@@ -97,9 +97,11 @@ class EntityCorrector:
         covered = {i for e in ents for i in range(e.start, e.end)}
         out = []
         for tok in doc:
-            if tok.i in covered or tok.pos_ != "PROPN" or not tok.is_title:
+            if tok.i in covered or tok.pos_ not in ("PROPN", "NOUN") or not tok.is_title:
                 continue
             known = self.book.lookup(tok.text)
-            if known is not None:
+            # the tagger sometimes calls a sentence-initial surname a noun ("Zelenskyy praised ..."):
+            # accepted for known people only, since org aliases include common words ("the alliance")
+            if known is not None and (tok.pos_ == "PROPN" or known.kind == "person"):
                 out.append(Span(doc, tok.i, tok.i + 1, label="PERSON" if known.kind == "person" else "ORG"))
         return out
