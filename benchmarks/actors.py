@@ -109,7 +109,7 @@ def main() -> None:
 
 def petrarch_codes(path: Path | None) -> dict | None:
     """Source and target codes of PETRARCH's validation records, in the PETRARCH mode."""
-    from petrarch_suite import RECORDS, read_records
+    from petrarch_suite import RECORDS, read_records, suite_dictionaries
 
     from storyline import Pipeline
     from storyline.model import Story
@@ -118,9 +118,7 @@ def petrarch_codes(path: Path | None) -> dict | None:
     if not path.exists():
         return None
     records, files = read_records(path)
-    folder = path.parent
-    pipeline = Pipeline(petrarch={"verbs": folder / files["verbs"], "actors": [folder / files["actors"]],
-                                  "agents": folder / files.get("agents", ""), "discards": None})
+    pipeline = Pipeline(petrarch=suite_dictionaries(files, path.parent))
     expected = right = 0
     docs = [Story(text=r.text, date=r.date, id=f"{r.id}-{i}") for i, r in enumerate(records)]
     for rec, analysis in progress(zip(records, pipeline.pipe(docs)), total=len(records), description="records"):

@@ -77,6 +77,13 @@ def read_records(path: Path) -> tuple[list[Record], dict[str, str]]:
     return out, files
 
 
+def suite_dictionaries(files: dict[str, str], folder: Path) -> dict:
+    """The Pipeline(petrarch=...) paths for the dictionaries a suite's <Environment> names."""
+    path = lambda key: folder / files[key] if key in files else None  # noqa: E731
+    return {"verbs": path("verbs"), "actors": [path("actors")] if "actors" in files else [],
+            "agents": path("agents"), "discards": path("discards")}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("records", nargs="?", type=Path, default=RECORDS)
@@ -89,11 +96,7 @@ def main() -> None:
     from storyline.model import Story
 
     records, files = read_records(args.records)
-    folder = args.dictionaries or args.records.parent
-    petrarch = {"verbs": folder / files["verbs"], "actors": [folder / files["actors"]],
-                "agents": folder / files["agents"] if "agents" in files else None,
-                "discards": folder / files["discards"] if "discards" in files else None}
-    pipeline = Pipeline(petrarch=petrarch)
+    pipeline = Pipeline(petrarch=suite_dictionaries(files, args.dictionaries or args.records.parent))
     stories = [Story(text=r.text, date=r.date, id=f"{r.id}-{i}") for i, r in enumerate(records)]
     passed, found_all, total = Counter(), Counter(), Counter()
     misses = []

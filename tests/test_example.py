@@ -122,3 +122,9 @@ def test_events_have_provenance(kherson):
         assert ev.trigger in sentence
         assert text[ev.trigger_start:ev.trigger_start + len(ev.trigger)] == ev.trigger
         assert 0 < ev.confidence <= 1
+
+
+def test_no_event_from_a_stated_goal_or_a_describing_participle(kherson):
+    # "vowed to press for the recapture" asks no one for anything and attacks no one;
+    # "left destroyed infrastructure" describes the place, it reports no act of destruction
+    assert not [e for e in kherson.events if e.trigger in ("press", "recapture", "destroyed")]

@@ -65,15 +65,15 @@ def _phrase(raw: str) -> tuple[Word, ...]:
     return tuple(Word(t, stopped or i < len(tokens) - 1) for i, t in enumerate(tokens))
 
 
-def _strip_comments(text: str) -> list[tuple[int, str]]:
-    """(line number, content) with <!-- --> blocks and # comments removed. Blank lines end a
-    synset, so they stay (as ""); lines that held only a comment are dropped."""
+def _strip_comments(text: str) -> list[str]:
+    """Lines with <!-- --> blocks and # comments removed. Blank lines end a synset, so they stay
+    (as ""); lines that held only a comment are dropped."""
     text = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
     out = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for line in text.splitlines():
         content = line.split("#", 1)[0].rstrip()
         if content.strip() or not line.strip():
-            out.append((n, content))
+            out.append(content)
     return out
 
 
@@ -146,7 +146,7 @@ def read_actors(path: str | Path) -> dict[tuple[Word, ...], ActorEntry]:
     """Phrase -> actor entry. Synonyms (+NAME) share their entry; codes may follow on later lines."""
     out: dict[tuple[Word, ...], ActorEntry] = {}
     current: ActorEntry | None = None
-    for _, line in _strip_comments(_read(path)):
+    for line in _strip_comments(_read(path)):
         if not line.strip():
             continue
         codes = re.findall(r"\[([^\]]*)\]", line)
@@ -181,7 +181,7 @@ class Agent:
 def read_agents(path: str | Path) -> dict[tuple[Word, ...], Agent]:
     out: dict[tuple[Word, ...], Agent] = {}
     substitutions: dict[str, list[str]] = {}
-    for _, line in _strip_comments(_read(path)):
+    for line in _strip_comments(_read(path)):
         line = line.strip()
         m = re.fullmatch(r"(![A-Z]+!)\s*=\s*(.+)", line)
         if m:
@@ -270,7 +270,7 @@ def _pattern(body: str, code: str) -> Pattern | None:
             if p in MARKERS or p.startswith("&"):
                 target.append(p)
                 continue
-            for j, w in enumerate(_tokenizer()(p)):
+            for w in _tokenizer()(p):
                 target.append(Word(w, stopped=stopped_tail or i < len(parts) - 1))
         if run_before:
             before.append(tuple(run_before))
@@ -286,7 +286,7 @@ def read_verbs(path: str | Path) -> VerbDictionary:
     block: str | None = None
     block_code = "---"
     synset: str | None = None
-    for _, line in _strip_comments(_read(path)):
+    for line in _strip_comments(_read(path)):
         s = line.strip()
         if not s:
             synset = None
@@ -342,7 +342,7 @@ def _add_verb(vd: VerbDictionary, body: str, block: str, code: str) -> None:
 def read_discards(path: str | Path) -> tuple[list[tuple[Word, ...]], list[tuple[Word, ...]]]:
     """(sentence-level, story-level) discard phrases."""
     sentence, story = [], []
-    for _, line in _strip_comments(_read(path)):
+    for line in _strip_comments(_read(path)):
         s = line.strip()
         if s:
             (story if s.startswith("+") else sentence).append(_phrase(s.lstrip("+")))

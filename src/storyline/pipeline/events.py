@@ -73,6 +73,8 @@ class EventCoder:
 
     # ---- matching ----
     def _trigger_key(self, tok: Token) -> tuple[str | None, str]:
+        if tok.dep_ == "amod" or self._describing_participle(tok):
+            return None, ""  # a participle describing a noun ("left destroyed infrastructure") reports no act
         if tok.pos_ in ("VERB", "AUX"):
             return "VERB", tok.lemma_.lower()
         if tok.pos_ == "NOUN":
@@ -84,6 +86,14 @@ class EventCoder:
                 if ("VERB", lemma) in self.triggers:
                     return "VERB", lemma
         return None, ""
+
+    @staticmethod
+    def _describing_participle(tok: Token) -> bool:
+        """A bare past participle right before a noun it does not govern: an adjective the parser
+        took for a verb ("They left destroyed infrastructure": destroyed as xcomp of left)."""
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        return (tok.tag_ == "VBN" and nxt is not None and nxt.pos_ == "NOUN" and nxt.head is not tok
+                and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in tok.children))
 
     def _matches(self, tok: Token, trig: kb.Trigger) -> bool:
         if trig.particle and not any(c.lower_ == trig.particle and c.dep_ in ("prt", "advmod", "prep")
@@ -182,6 +192,8 @@ class EventCoder:
                                             if s in self.doc._.actors):
             return []
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        if "needs-target" in trig.flags and not target_ids:
+            return []
         if not source_ids and not (passive and target_ids):
             return []  # who acted is the first thing an event row must say
         modality = self._modality(tok, modality, speech_verb is not None)

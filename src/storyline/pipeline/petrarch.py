@@ -71,11 +71,10 @@ class PetrarchCoder:
         self.date: dt.date | None = doc._.story_date
         self.actors: dict[str, Actor] = dict(doc._.actors)
         events: list[Event] = []
-        story_words = _words(doc)
-        if not any(_match_at(p, story_words, i) for p in self.d.discard_story for i in range(len(story_words))):
+        self.words = _words(doc)  # (TEXT, LEMMA) per token, what every dictionary lookup compares
+        if not self._has_any(self.d.discard_story, 0, len(doc)):
             for sent in doc.sents:
-                words = _words(sent)
-                if any(_match_at(p, words, i) for p in self.d.discard_sentence for i in range(len(words))):
+                if self._has_any(self.d.discard_sentence, sent.start, sent.end):
                     continue
                 for tok in sent:
                     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
@@ -84,21 +83,24 @@ class PetrarchCoder:
         doc._.events = events
         return doc
 
+    def _has_any(self, phrases: list[tuple[Word, ...]], start: int, end: int) -> bool:
+        words = self.words[start:end]
+        return any(_match_at(p, words, i) for p in phrases for i in range(len(words)))
+
     # ---- verbs and patterns ----
     def _verb(self, tok: Token) -> Verb | None:
         sent = tok.sent
         for key in (tok.text.upper(), tok.lemma_.upper()):
             for v in self.d.verbs.verbs.get(key, ()):
-                before = _words(self.doc[max(sent.start, tok.i - len(v.before)):tok.i])
-                after = _words(self.doc[tok.i + 1:min(sent.end, tok.i + 1 + len(v.after))])
+                before = self.words[max(sent.start, tok.i - len(v.before)):tok.i]
+                after = self.words[tok.i + 1:min(sent.end, tok.i + 1 + len(v.after))]
                 if _match_at(v.before, before, 0) and _match_at(v.after, after, 0):
                     return v
         return None
 
-    def _elements_match(self, run: tuple, tokens: Sequence[Token], i: int) -> tuple[int, dict[str, int]] | None:
-        """Match one run of adjacent elements at tokens[i:]; (tokens used, marker positions)."""
+    def _elements_match(self, run: tuple, words: list[tuple[str, str]], i: int) -> tuple[int, dict[str, int]] | None:
+        """Match one run of adjacent elements at words[i:]; (words used, marker positions)."""
         pos, marks = i, {}
-        words = _words(tokens)
         for e in run:
             if e in MARKERS:
                 marks[e] = pos
@@ -114,34 +116,36 @@ class PetrarchCoder:
                 return None
         return pos - i, marks
 
-    def _match_runs(self, runs, tokens: Sequence[Token]) -> dict[str, int] | None:
-        """Runs in order, each anywhere after the previous one; marker positions, or None."""
+    def _match_runs(self, runs, start: int, end: int) -> dict[str, int] | None:
+        """Runs in order within doc[start:end], each anywhere after the previous one; the marker
+        positions (doc token indices), or None."""
+        words = self.words[start:end]
         pos, marks = 0, {}
         for run in runs:
-            for i in range(pos, len(tokens) + 1):
-                hit = self._elements_match(run, tokens, i)
+            for i in range(pos, len(words) + 1):
+                hit = self._elements_match(run, words, i)
                 if hit is not None:
                     used, m = hit
-                    marks.update({k: tokens[v].i if v < len(tokens) else None for k, v in m.items()})
-                    pos = i + max(used, 1 if m and not used else used)
+                    marks.update({k: start + v if v < len(words) else None for k, v in m.items()})
+                    pos = i + (used or bool(m))
                     break
             else:
                 return None
         return marks
 
     def _pattern(self, verb: Verb, tok: Token) -> tuple[Pattern | None, dict[str, int]]:
+        """The longest of the verb block's patterns that matches: words before the verb in its
+        sentence, words after it in its dependency subtree."""
         sent = tok.sent
-        before = list(self.doc[sent.start:tok.i])
-        lo, hi = tok.i + 1, max(tok.right_edge.i + 1, tok.i + 1)
-        after = [t for t in self.doc[lo:min(hi, sent.end)]]
+        after_end = min(max(tok.right_edge.i + 1, tok.i + 1), sent.end)
         best, best_marks = None, {}
         for p in self.d.verbs.patterns.get(verb.block, ()):
             if best is not None and p.size <= best.size:
                 continue
-            marks_after = self._match_runs(p.after, after)
+            marks_after = self._match_runs(p.after, tok.i + 1, after_end)
             if marks_after is None:
                 continue
-            marks_before = self._match_runs(p.before, before) if p.before else {}
+            marks_before = self._match_runs(p.before, sent.start, tok.i) if p.before else {}
             if marks_before is None:
                 continue
             best, best_marks = p, {**marks_before, **marks_after}
@@ -155,8 +159,8 @@ class PetrarchCoder:
         code = (pattern.code if pattern else verb.code).split(":")[0]
         if not code or code.startswith("-"):
             return []
-        sources = self._codes_near(marks.get("$")) if marks.get("$") is not None else []
-        targets = self._codes_near(marks.get("+")) if marks.get("+") is not None else []
+        sources = self._codes_near(marks.get("$"))
+        targets = self._codes_near(marks.get("+"))
         sources = sources or self._source(tok)
         targets = targets or self._target(tok, sources, pattern is not None)
         if not sources:
@@ -237,7 +241,7 @@ class PetrarchCoder:
 
     def _scan(self, tokens: list[Token]) -> tuple[list[tuple[str, str]], list[Agent]]:
         """Actors ((code, matched text)) and agents named in a token run, longest match first."""
-        words = _words(tokens)
+        words = [self.words[t.i] for t in tokens]
         actors, agents = [], []
         i = 0
         while i < len(words):
