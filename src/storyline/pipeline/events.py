@@ -17,13 +17,12 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import kb
 from ..model import Actor, Event, TimeExpr
-from .quotes import subject_of
+from .syntax import CLAUSE_DEPS, clause_head, subject_of
 
 PLACE_PREPS = {"in", "at", "across", "near", "from", "into", "to", "through", "inside", "outside", "around",
                "over", "within", "throughout"}
 TARGET_PREPS = {"against", "on", "at", "with", "upon", "toward", "towards"}
 SOURCE_PREPS = {"by", "under"}
-CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "csubj", "pcomp", "parataxis"}
 # Types whose recipient may follow "to" ("sent arms to Pakistan", "apologized to Brazil"); for
 # movements ("withdrew to the east bank") "to" names a place, not a recipient.
 RECIPIENT_TO = {"AID", "SUPPORT", "CONCEDE", "AGREE", "COOPERATE", "REQUEST", "ACCUSE", "REJECT"}
@@ -33,13 +32,6 @@ NEGATED_REJECT = "120"  # CAMEO: Reject, for a refused cooperative act ("will no
 @Language.factory("storyline_events")
 def make_event_coder(nlp: Language, name: str) -> "EventCoder":
     return EventCoder()
-
-
-def _clause_head(tok: Token) -> Token:
-    """The verb that governs tok's clause, skipping over oprd/xcomp links ("declared annexed")."""
-    while tok.dep_ in ("oprd", "xcomp") and tok.head is not tok:
-        tok = tok.head
-    return tok
 
 
 class EventCoder:
@@ -357,7 +349,7 @@ class EventCoder:
         return self.anchor.isoformat(), "day", self.anchor - dt.timedelta(days=1), self.anchor, "reported"
 
     def _stated_time(self, tok: Token) -> TimeExpr | None:
-        clause = _clause_head(tok)
+        clause = clause_head(tok)
         for span, tx in self.doc._.times:
             cur = span.root
             for _ in range(5):
@@ -388,7 +380,7 @@ class EventCoder:
         days = {"D": 1, "W": 7}.get(unit)
         if days is None:
             return None
-        head_date = self._date(_clause_head(tok.head))
+        head_date = self._date(clause_head(tok.head))
         if head_date[2] is None or head_date[3] is None:
             return None
         shift = dt.timedelta(days=n * days) * (-1 if mark == "after" else 1)
@@ -397,13 +389,13 @@ class EventCoder:
         return value, "day", lo, hi, "relative"
 
     def _later(self, tok: Token):
-        clause = _clause_head(tok)
+        clause = clause_head(tok)
         for i, (span, tx) in enumerate(self.doc._.times):
             nxt = self.doc[span.end] if span.end < len(self.doc) else None
             if tx.type != "DURATION" or nxt is None or nxt.lower_ not in ("later", "earlier"):
                 continue
             head = nxt.head if nxt.head != nxt else span.root.head
-            if _clause_head(head) != clause and head != tok:
+            if clause_head(head) != clause and head != tok:
                 continue
             m = re.fullmatch(r"P(\d+)([DW])", tx.value)
             before = [t for _, t in self.doc._.times[:i] if t.type in ("DATE", "TIME") and t.earliest and t.latest

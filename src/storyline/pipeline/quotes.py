@@ -11,12 +11,12 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import kb
 from ..model import Quote
+from .syntax import subject_of
 
 # Paired marks; a quote may run over paragraphs (a paragraph that opens a quote without closing it
 # continues into the next one, which reopens it).
 _CURLY = re.compile(r"“([^”]+?)”|“([^“”]+?)(?=\n\s*\n\s*“)", re.DOTALL)
 _STRAIGHT = re.compile(r'"([^"]+?)"', re.DOTALL)
-_SUBJECTS = ("nsubj", "nsubjpass")
 # A transcript turn: "WALLACE: ..." or "SEN. JOHN DOE: ..." at the start of a paragraph (or of a quote).
 _SPEAKER_LABEL = r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):"
 _LABEL = re.compile(_SPEAKER_LABEL + r"\s+")
@@ -27,19 +27,6 @@ MIN_QUOTE_TOKENS = 4  # shorter marked spans are titles or scare quotes, not spe
 @Language.factory("storyline_quotes")
 def make_quote_finder(nlp: Language, name: str) -> "QuoteFinder":
     return QuoteFinder()
-
-
-def subject_of(verb: Token) -> Token | None:
-    """The subject of a verb, following conj/advcl chains up when the clause shares it ("..., saying")."""
-    for _ in range(4):
-        subj = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
-        if subj is not None:
-            return subj
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
-            verb = verb.head
-        else:
-            return None
-    return None
 
 
 class Speaker(NamedTuple):
