@@ -85,3 +85,15 @@ def read_devset(folder: Path = DEVSET) -> list[dict]:
                     "region": head.get("region"), "subject": head.get("subject"), "text": "".join(text),
                     "actors": actors, "mentions": mentions, "events": events, "path": str(path)})
     return out
+
+
+def read_real_devset(split: str | None = None) -> list[dict]:
+    """storyline's own annotated real-news actor stories (benchmarks/devset/actors/*.json, standoff
+    over ../shared/eval; benchmarks/devset/README.md) in read_devset's structure, plus corpus, doc,
+    split ("dev"/"test") and trigger_starts. The synthetic stories of read_devset are all dev."""
+    import sys
+
+    sys.path.insert(0, str(DEVSET))
+    from corpus import load_actor_stories
+
+    return load_actor_stories(split)
