@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import sys
 import time
@@ -34,6 +35,12 @@ from common import ROOT, emit, progress  # noqa: E402
 GSR = ROOT.parent / "shared" / "eval" / "ontology" / "PLOVER" / "gold_standard_records" / "PLOVER_GSR_CAMEO.txt"
 OLD_TO_NEW = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
 DROPPED = {"CRIME"}
+
+
+def held_out(record_id: str) -> bool:
+    """The fixed held-out side of the GSR records: 4 in 10 by a hash of the id (94 of 209),
+    chosen before any tuning of issue 14. Tune with --split tune, report --split heldout."""
+    return int(hashlib.sha1(record_id.encode()).hexdigest(), 16) % 10 < 4
 
 
 def gold_actors(field) -> list[tuple[str, str | None]]:
@@ -59,6 +66,8 @@ def main() -> None:
     ap.add_argument("data", nargs="?", type=Path, default=GSR)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show-misses", type=int, default=0)
+    ap.add_argument("--split", choices=["all", "tune", "heldout"], default="all",
+                    help="GSR records only from one side of the fixed split (see held_out)")
     ap.add_argument("--devset", type=Path, nargs="?", const=ROOT / "benchmarks" / "devset",
                     help="also score storyline's own annotated stories (default folder: benchmarks/devset)")
     args = ap.parse_args()
@@ -69,6 +78,8 @@ def main() -> None:
     records = [r for r in json.loads(args.data.read_text(encoding="utf-8")) if r.get("text") and r.get("event")]
     dropped = Counter(r["event"] for r in records if r["event"] in DROPPED)
     records = [r for r in records if r["event"] not in DROPPED and r["event"] != "DOCUMENT"]
+    if args.split != "all":
+        records = [r for r in records if held_out(r["id"]) == (args.split == "heldout")]
     stories = [Story(text=r["text"].strip(), date=dt.date.fromisoformat(r.get("date") or "2000-01-01"),
                      id=r["id"]) for r in records]
     pipeline = Pipeline()
@@ -115,6 +126,7 @@ def main() -> None:
     cats = sorted(set(tp) | set(fp) | set(fn))
     result = {
         "data": str(args.data),
+        "split": args.split,
         "records": len(records),
         "dropped": dict(dropped),
         "type": prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),

@@ -139,6 +139,8 @@ def events(db: DbOpt = Path(DEFAULT_DB),
            until: Annotated[Optional[str], typer.Option(help="Events on or before YYYY-MM-DD.")] = None,
            place: Annotated[Optional[str], typer.Option(help="Place name contains.")] = None,
            story: Annotated[Optional[str], typer.Option(help="Only this story id.")] = None,
+           domain: Annotated[str, typer.Option(help="political, business (no political actor takes part) "
+                                                    "or all.")] = "political",
            format: FmtOpt = Fmt.table) -> None:
     """Events: who did what to whom, when, where, with the sentence they came from."""
     where, params = _filters(actor, None, since, until, place,
@@ -151,6 +153,11 @@ def events(db: DbOpt = Path(DEFAULT_DB),
     if story:
         where += (" AND " if where else " WHERE ") + "story_id = ?"
         params.append(story)
+    if domain not in ("political", "business", "all"):
+        raise typer.BadParameter("--domain must be political, business or all")
+    if domain != "all":
+        where += (" AND " if where else " WHERE ") + "domain = ?"
+        params.append(domain)
     cols = (("date_value AS date", "plover_type || coalesce('/' || plover_mode, '') || ' ' || cameo AS event",
              "source_name || ' [' || coalesce(source_code, '?') || ']' AS source",
              "target_name || ' [' || coalesce(target_code, '?') || ']' AS target", "place_name AS place",

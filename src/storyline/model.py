@@ -175,6 +175,7 @@ class Event:
     confidence: float = 0.5
     context: str | None = None
     quote_index: int | None = None
+    domain: str = "political"  # political, or business when no political actor takes part
 
 
 @dataclass

@@ -207,3 +207,28 @@ def modality_words() -> dict[str, str]:
 def intent_codes() -> dict[str, str]:
     """PLOVER type -> the CAMEO code of its stated intention (AGREE 03x, THREATEN 13x)."""
     return {r["plover"]: r["cameo"] for r in _header_rows("intent.tsv", ["plover", "cameo", "note"])}
+
+
+@dataclass(frozen=True)
+class EventPrepositions:
+    place: frozenset[str]
+    target: frozenset[str]
+    source: frozenset[str]
+    noun_target: frozenset[str]
+    recipient: dict[str, frozenset[str]]  # preposition -> PLOVER types whose recipient it names
+
+    def recipient_preps(self, plover: str) -> set[str]:
+        return {p for p, types in self.recipient.items() if plover in types}
+
+
+@lru_cache(maxsize=1)
+def event_prepositions() -> EventPrepositions:
+    by_role: dict[str, set[str]] = {}
+    recipient: dict[str, frozenset[str]] = {}
+    for r in _header_rows("prepositions.tsv", ["preposition", "role", "types"]):
+        if r["role"] == "recipient":
+            recipient[r["preposition"]] = frozenset(t for t in r["types"].split("|") if t)
+        else:
+            by_role.setdefault(r["role"], set()).add(r["preposition"])
+    get = lambda role: frozenset(by_role.get(role, ()))  # noqa: E731
+    return EventPrepositions(get("place"), get("target"), get("source"), get("noun-target"), recipient)
