@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -122,13 +123,18 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recu
             progress.update(task, advance=1, description="analyzing")
 
         def rejected(r) -> None:
-            progress.console.print(f"[yellow]rejected[/] {r.source}:{r.line}: {r.reason}: {r.detail}")
+            progress.console.print(f"[yellow]rejected[/] {escape(str(r))}")
 
         summary = run_ingest(paths, db, pipeline=pipeline, batch_size=batch_size, max_chars=max_chars, fmt=format,
                              on_story=seen, on_reject=rejected)
         progress.update(task, description="done")
     err.print(f"{summary.stories} stories written, {summary.unchanged} unchanged, {summary.events} events, "
               f"{summary.quotes} quotes, {len(summary.rejects)} rejected -> {db}")
+    if any(r.reason in ("error", "timeout") for r in summary.rejects):
+        from .runner import ErrorLog
+
+        err.print(f"stories a stage failed on are rejects with reason error/timeout; tracebacks in "
+                  f"{escape(str(ErrorLog.beside(db)))}")
 
 
 @app.command()

@@ -102,6 +102,10 @@ MIGRATIONS: list[str] = [
         LEFT JOIN actors tgt ON tgt.actor_id = e.target_id
         LEFT JOIN places p ON p.geonameid = e.geonameid;
     """,
+    # 5: the stage a story failed in (reasons error and timeout)
+    """
+    ALTER TABLE rejects ADD COLUMN stage VARCHAR;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events"]
@@ -202,9 +206,10 @@ class Store:
 
     def write_rejects(self, rejects: Iterable[Reject]) -> None:
         now = dt.datetime.now()
-        rows = [(r.source, r.line, r.reason, r.detail, now) for r in rejects]
+        rows = [(r.source, r.line, r.reason, r.detail, now, r.stage) for r in rejects]
         if rows:
-            self.con.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+            self.con.executemany("INSERT INTO rejects (source, line, reason, detail, first_seen, stage) "
+                                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
 
     # ---- reads ----
     def query(self, sql: str, params: Sequence | None = None) -> tuple[list[str], list[tuple]]:
