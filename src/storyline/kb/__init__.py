@@ -232,3 +232,36 @@ def event_prepositions() -> EventPrepositions:
             by_role.setdefault(r["role"], set()).add(r["preposition"])
     get = lambda role: frozenset(by_role.get(role, ()))  # noqa: E731
     return EventPrepositions(get("place"), get("target"), get("source"), get("noun-target"), recipient)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where a trigger's target and source are named: slots tried in order (kb/frames.tsv)."""
+
+    target: tuple[str, ...]
+    source: tuple[str, ...]
+    foreign: bool  # a country the source belongs to is no recipient (a leader visiting a town of their own)
+
+
+@lru_cache(maxsize=1)
+def frames() -> dict[tuple[str, str], Frame]:
+    """(key, pos) -> Frame; key is a lemma, "type:PLOVER" or "type:*"."""
+    out: dict[tuple[str, str], Frame] = {}
+    for r in _header_rows("frames.tsv", ["key", "pos", "target", "source", "places", "note"]):
+        out[(r["key"], r["pos"])] = Frame(tuple(s for s in r["target"].split("|") if s),
+                                          tuple(s for s in r["source"].split("|") if s), r["places"] == "foreign")
+    return out
+
+
+def frame_for(lemma: str, pos: str, plover: str) -> Frame:
+    table = frames()
+    return table.get((lemma, pos)) or table.get((f"type:{plover}", pos)) or table[("type:*", pos)]
+
+
+@lru_cache(maxsize=1)
+def support_verbs() -> dict[str, frozenset[str]]:
+    """Support verb lemma -> its particles ("" for none): "launched an offensive", "carried out a raid"."""
+    out: dict[str, set[str]] = {}
+    for r in _header_rows("support_verbs.tsv", ["lemma", "particle", "note"]):
+        out.setdefault(r["lemma"], set()).add(r["particle"])
+    return {k: frozenset(v) for k, v in out.items()}

@@ -17,7 +17,6 @@ from spacy.tokens import Doc
 
 from ... import kb
 from ...model import Event
-from ..syntax import subject_of
 from .candidates import Candidate, CandidateFinder
 from .coding import Coder
 from .context import StoryContext
@@ -47,7 +46,8 @@ class EventCoder:
         return doc
 
     def events(self, ctx: StoryContext, cand: Candidate) -> list[Event]:
-        """Events for one trigger: one per source actor ("A and B hosted talks" is two hosts)."""
+        """Events for one trigger: one per source and target actor ("A and B hosted talks" is two
+        hosts; "urged Sweden and Finland" two requests)."""
         tok, trig = cand.token, cand.trigger
         negated = self.coder.negated(tok)
         if negated and "neg-reject" not in trig.flags:
@@ -56,16 +56,15 @@ class EventCoder:
         if speech_kind == "deny" and "deny" not in trig.flags:
             return []  # the denied act did not happen as far as the text says; the denial is coded
         modality = "asserted"
-        if tok.pos_ == "NOUN":
-            source_ids, target_ids = self.roles.noun_roles(ctx, tok)
-        else:
-            source_ids, target_ids = self.roles.verb_roles(ctx, tok, trig, self.coder.plover(trig))
+        source_ids, target_ids = self.roles.assign(ctx, tok, trig, self.coder.plover(trig))
         if "accusation" in trig.flags:
             if speech_verb is None or speech_kind == "think":
                 return []  # an accusation is made aloud; a belief is not an ACCUSE event
-            # "X said Y committed war crimes": X accuses Y
-            target_ids = source_ids
-            source_ids = self.roles.actors(ctx, subject_of(speech_verb))
+            # "X said Y committed war crimes", "X says Y was involved in the attack": X accuses Y
+            accused = self.roles.phrase_actors(ctx, next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")),
+                                                         None)) or source_ids
+            target_ids = accused
+            source_ids = self.roles.subject(ctx, speech_verb)
             speech_verb = None
         elif speech_verb is not None:
             modality = "reported"
@@ -98,9 +97,9 @@ class EventCoder:
         quote_index = next((i for i, q in enumerate(ctx.doc._.quotes) if q.start <= tok.idx < q.end), None)
         confidence = 0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") \
             + 0.1 * (tok.pos_ == "VERB")
-        return [Event(plover, mode, code, entry.goldstein, entry.quad_class, source,
-                      target_ids[0] if target_ids else None,
+        pairs = [(s, t) for s in (source_ids or [None]) for t in (target_ids or [None]) if s != t or s is None]
+        return [Event(plover, mode, code, entry.goldstein, entry.quad_class, source, target,
                       tok.text, tok.idx, sent.start_char, sent.end_char, date[0], date[1], date[2], date[3], date[4],
                       place_id, place_name, place_rule, False, modality, round(confidence, 2),
                       entry.context or None, quote_index)
-                for source in (source_ids or [None])]
+                for source, target in pairs]
