@@ -106,9 +106,19 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE rejects ADD COLUMN stage VARCHAR;
     """,
+    # 6: canonical events (storyline/dedup.py): one row per real-world event, linked to its mentions
+    """
+    CREATE TABLE event_links (
+        story_id VARCHAR, event_no INTEGER, canonical_id VARCHAR NOT NULL, PRIMARY KEY (story_id, event_no));
+    CREATE TABLE canonical_events (
+        canonical_id VARCHAR PRIMARY KEY, plover_type VARCHAR, cameo VARCHAR, source_code VARCHAR,
+        target_code VARCHAR, source_id VARCHAR, target_id VARCHAR, date_value VARCHAR, date_earliest DATE,
+        date_latest DATE, date_basis VARCHAR, geonameid BIGINT, place_name VARCHAR, first_report DATE,
+        last_report DATE, n_mentions INTEGER, n_stories INTEGER, n_sources INTEGER);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events"]
+CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events", "event_links"]
 
 
 class Store:
