@@ -199,8 +199,12 @@ def speech_verbs() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def modality_words() -> dict[str, str]:
-    return {r["word"]: r["kind"] for r in _header_rows("modality.tsv", ["word", "kind"])}
+def modality_words() -> dict[str, frozenset[str]]:
+    """Word -> its kinds (a word may have several: "should" is hypothetical and an obligation)."""
+    out: dict[str, set[str]] = {}
+    for r in _header_rows("modality.tsv", ["word", "kind"]):
+        out.setdefault(r["word"], set()).add(r["kind"])
+    return {w: frozenset(k) for w, k in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -265,3 +269,9 @@ def support_verbs() -> dict[str, frozenset[str]]:
     for r in _header_rows("support_verbs.tsv", ["lemma", "particle", "note"]):
         out.setdefault(r["lemma"], set()).add(r["particle"])
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def complement_types() -> frozenset[str]:
+    """PLOVER types whose trigger's complement act is not coded on its own (kb/complements.tsv)."""
+    return frozenset(r["plover"] for r in _header_rows("complements.tsv", ["plover"]))

@@ -40,7 +40,7 @@ class EventCoder:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = StoryContext(doc, self.countries)
-        for cand in self.find(doc):
+        for cand in self.find.candidates(doc, self.coder.plover):
             ctx.so_far.extend(self.events(ctx, cand))  # a denial looks back at the accusations before it
         doc._.events = dedupe(ctx.so_far)
         return doc
@@ -57,7 +57,15 @@ class EventCoder:
             return []  # the denied act did not happen as far as the text says; the denial is coded
         modality = "asserted"
         source_ids, target_ids = self.roles.assign(ctx, tok, trig, self.coder.plover(trig))
-        if "accusation" in trig.flags:
+        if "obligation" in trig.flags:
+            # "X said Y must withdraw": X asks it of Y; one's own duty ("said it must act") is no request
+            source_ids = self.roles.subject(ctx, speech_verb)
+            target_ids = [t for t in self.roles.phrase_actors(ctx, next(
+                (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)) if t not in source_ids]
+            if not target_ids:
+                return []
+            speech_verb = None
+        elif "accusation" in trig.flags:
             if speech_verb is None or speech_kind == "think":
                 return []  # an accusation is made aloud; a belief is not an ACCUSE event
             # "X said Y committed war crimes", "X says Y was involved in the attack": X accuses Y
@@ -80,7 +88,8 @@ class EventCoder:
             return []
         if not source_ids and not (passive and target_ids):
             return []  # who acted is the first thing an event row must say
-        modality = self.coder.modality(tok, modality, speech_verb is not None)
+        if "obligation" not in trig.flags:  # the demand was made; its "must" is the demanded act's
+            modality = self.coder.modality(tok, modality, speech_verb is not None)
         coded = self.coder.code(trig, negated, modality)
         if coded is None:
             return []
