@@ -20,7 +20,7 @@ from ...model import Event
 from .candidates import Candidate, CandidateFinder
 from .coding import Coder
 from .context import StoryContext
-from .filters import dedupe
+from .filters import Guards, dedupe
 from .roles import RoleFinder
 from .when_where import Locator
 
@@ -36,6 +36,7 @@ class EventCoder:
         self.roles = RoleFinder()
         self.coder = Coder()
         self.where = Locator()
+        self.guards = Guards()
         self.countries = kb.countries()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -56,6 +57,8 @@ class EventCoder:
         if speech_kind == "deny" and "deny" not in trig.flags:
             return []  # the denied act did not happen as far as the text says; the denial is coded
         modality = "asserted"
+        if not self.guards.sense_ok(ctx, tok, trig, self.coder.plover(trig)):
+            return []  # "executed two licenses", "attacked the plan": not the political act
         source_ids, target_ids = self.roles.assign(ctx, tok, trig, self.coder.plover(trig))
         if "obligation" in trig.flags:
             # "X said Y must withdraw": X asks it of Y; one's own duty ("said it must act") is no request
@@ -102,6 +105,7 @@ class EventCoder:
                 code, mode = "044", "third-party"
                 entry = self.coder.cameo[code]
         date = self.where.date(ctx, tok)
+        domain = self.guards.domain(ctx, tok, source_ids, target_ids)
         sent = tok.sent
         quote_index = next((i for i, q in enumerate(ctx.doc._.quotes) if q.start <= tok.idx < q.end), None)
         confidence = 0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") \
@@ -110,5 +114,5 @@ class EventCoder:
         return [Event(plover, mode, code, entry.goldstein, entry.quad_class, source, target,
                       tok.text, tok.idx, sent.start_char, sent.end_char, date[0], date[1], date[2], date[3], date[4],
                       place_id, place_name, place_rule, False, modality, round(confidence, 2),
-                      entry.context or None, quote_index)
+                      entry.context or None, quote_index, domain)
                 for source, target in pairs]

@@ -18,6 +18,8 @@ class Candidate:
 
 # "X said Y must withdraw": a demand by X to Y (CAMEO 100), told by the clause's verb
 OBLIGATION = kb.Trigger("VERB", "", "", (), "100", "REQUEST", "", frozenset({"obligation"}))
+# what a trigger row's particle may be: "pull out", "be behind", "held Y responsible"
+PARTICLE_DEPS = ("prt", "advmod", "prep", "acomp", "oprd", "ccomp", "xcomp")
 # how far up the parse a complement may sit below the trigger that absorbs it
 COMPLEMENT_DEPS = {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl", "conj", "nsubjpass", "relcl"}
 
@@ -105,11 +107,13 @@ class CandidateFinder:
 
     @staticmethod
     def matches(tok: Token, trig: kb.Trigger) -> bool:
-        if trig.particle and not any(c.lower_ == trig.particle and c.dep_ in ("prt", "advmod", "prep")
-                                     for c in tok.children):
-            return False
+        if trig.particle:
+            # "held Y responsible": the parser may hang the word on the object
+            near = [*tok.children, *(g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "amod")]
+            if not any(c.lower_ == trig.particle and c.dep_ in PARTICLE_DEPS + ("amod",) for c in near):
+                return False
         if trig.objects:
-            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep")]
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep", "acomp")]
             # "allow inspectors to return": the object is the subject of the complement clause
             objs += [g for c in tok.children if c.dep_ in ("ccomp", "xcomp") for g in c.children if g.dep_ == "nsubj"]
             words = " ".join(t.lemma_.lower() for o in objs for t in o.subtree)
