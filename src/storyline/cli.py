@@ -301,3 +301,19 @@ def export(out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Folder 
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def dedup(db: DbOpt = Path(DEFAULT_DB),
+          rebuild: Annotated[bool, typer.Option("--rebuild", help="Regroup every mention from scratch.")] = False) -> None:
+    """Group the event mentions of all stories into canonical (real-world) events. `ingest` runs
+    this at its end; run it yourself after `import`, or with --rebuild after changing kb/dedup.tsv."""
+    from .dedup import dedup as run_dedup
+
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database (run `storyline ingest` first)")
+        raise typer.Exit(2)
+    with Store(db) as store:
+        summary = run_dedup(store.con, rebuild=rebuild)
+    err.print(f"{summary.mentions} event mentions, {summary.linked} newly linked, "
+              f"{summary.canonical} canonical events -> {db}")

@@ -22,6 +22,7 @@ class IngestSummary:
     events: int = 0
     quotes: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    canonical: int | None = None  # canonical events in the database after this ingest
 
 
 class ErrorLog:
@@ -100,6 +101,10 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
             for r in duplicates:
                 reject(r)
         store.write_rejects(summary.rejects)
+        if summary.stories:  # new mentions join the canonical events (storyline/dedup.py)
+            from .dedup import dedup
+
+            summary.canonical = dedup(store.con).canonical
     return summary
 
 
