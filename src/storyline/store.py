@@ -206,6 +206,15 @@ class Store:
         if rows:
             self.con.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
 
+    def clear_rejects(self, sources: Iterable[str], lines: Iterable[tuple[str, int]]) -> None:
+        """Forget rejects that a later ingest fixed: every reject of the given sources, and the
+        rejects of the given (source, line) records."""
+        sources, lines = list(sources), list(lines)
+        if sources:
+            self.con.execute("DELETE FROM rejects WHERE source IN (SELECT unnest(?))", [sources])
+        if lines:
+            self.con.executemany("DELETE FROM rejects WHERE source = ? AND line = ?", lines)
+
     # ---- reads ----
     def query(self, sql: str, params: Sequence | None = None) -> tuple[list[str], list[tuple]]:
         cur = self.con.execute(sql, params or [])
