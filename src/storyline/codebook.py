@@ -116,6 +116,12 @@ def topic_tables(topic: str) -> list[tuple[str, list[str], list[tuple]]]:
     elif topic == "columns":
         for table, cols in columns().items():
             tables.append((f"columns of {table}", ["column", "description"], cols))
+        from .export_layouts import LAYOUTS, NAMES
+
+        for name, (layout, header) in LAYOUTS.items():
+            tables.append((f"export -f {name}: {NAMES[name]} layout, tab-separated"
+                           f"{', with a header row' if header else ', no header row'}",
+                           ["column", "storyline's value"], [(c, d) for c, _, d in layout]))
     for scheme in TOPICS[topic]:
         tables.append((scheme, ["code", "label", "description"],
                        [(c.code, c.label, c.description) for c in codes()[scheme]]))

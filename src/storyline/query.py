@@ -612,7 +612,10 @@ def facet(db, name: str, f: EventFilter | None = None, top: int = 20) -> list[tu
 _QUOTES_FROM = """quotes q JOIN stories s ON s.story_id = q.story_id
     LEFT JOIN actors a ON a.actor_id = q.speaker_id"""
 QUOTE_FIELDS: dict[str, str] = {
-    "story_id": "q.story_id", "quote_no": "q.quote_no", "story_date": "s.date", "speech_date": "q.speech_date",
+    "story_id": "q.story_id", "quote_no": "q.quote_no", "story_date": "s.date",
+    # a quote with no stated speech date was said on its story's date (news reports the day's words)
+    "speech_date": "coalesce(q.speech_date, strftime(s.date, '%Y-%m-%d'))",
+    "speech_date_basis": "CASE WHEN q.speech_date IS NULL THEN 'story' ELSE 'stated' END",
     "speaker_id": "q.speaker_id", "speaker_name": "a.name", "speaker_code": "a.code",
     "speaker_text": "q.speaker_text", "speaker_description": "q.speaker_description", "cue": "q.cue",
     "addressee": "q.addressee", "direct": "q.direct", "text": "q.text", "start": "q.start", "end": 'q."end"',
