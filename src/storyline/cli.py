@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -227,7 +228,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
             progress.update(task, advance=1, description="analyzing")
 
         def rejected(r) -> None:
-            progress.console.print(f"[yellow]rejected[/] {r.source}:{r.line}: {r.reason}: {r.detail}", highlight=False)
+            progress.console.print(f"[yellow]rejected[/] {escape(str(r))}", highlight=False)
 
         summary = run_ingest(paths, db, pipeline=pipeline, batch_size=batch_size, max_chars=max_chars, fmt=format,
                              on_story=seen, on_reject=rejected,
@@ -237,7 +238,12 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
         err.print(f"[yellow]skipped[/] {len(files)} {suffix or 'no-suffix'} file(s) in folders, e.g. {files[0]}: "
                   "not a known input suffix (name the file, or use --input-format)", highlight=False)
     err.print(f"{summary.stories} stories written, {summary.unchanged} unchanged, {summary.events} events, "
-              f"{summary.quotes} quotes, {len(summary.rejects)} rejected -> {db}", highlight=False)
+              f"{summary.quotes} quotes, {len(summary.rejects)} rejected -> {escape(str(db))}", highlight=False)
+    if any(r.reason in ("error", "timeout") for r in summary.rejects):
+        from .runner import ErrorLog
+
+        err.print(f"stories a stage failed on are rejects with reason error/timeout; tracebacks in "
+                  f"{escape(str(ErrorLog.beside(db)))}")
     if summary.stories + summary.unchanged == 0:
         raise typer.Exit(3)
     if summary.rejects:

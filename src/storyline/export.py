@@ -29,7 +29,7 @@ TABLES = {
              "ORDER BY story_id, start",
     "stories": "SELECT story_id, date, title, url, source, origin_file, origin_line, n_chars, text FROM stories "
                "ORDER BY date, story_id",
-    "rejects": "SELECT source, line, reason, detail, first_seen FROM rejects ORDER BY source, line",
+    "rejects": "SELECT source, line, reason, detail, stage, first_seen FROM rejects ORDER BY source, line",
 }
 TABLE_FORMATS = ("parquet", "csv", "jsonl")
 LAYOUTS = ("icews", "phoenix", "polecat")

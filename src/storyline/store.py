@@ -102,9 +102,23 @@ MIGRATIONS: list[str] = [
         LEFT JOIN actors tgt ON tgt.actor_id = e.target_id
         LEFT JOIN places p ON p.geonameid = e.geonameid;
     """,
+    # 5: the stage a story failed in (reasons error and timeout)
+    """
+    ALTER TABLE rejects ADD COLUMN stage VARCHAR;
+    """,
+    # 6: canonical events (storyline/dedup.py): one row per real-world event, linked to its mentions
+    """
+    CREATE TABLE event_links (
+        story_id VARCHAR, event_no INTEGER, canonical_id VARCHAR NOT NULL, PRIMARY KEY (story_id, event_no));
+    CREATE TABLE canonical_events (
+        canonical_id VARCHAR PRIMARY KEY, plover_type VARCHAR, cameo VARCHAR, source_code VARCHAR,
+        target_code VARCHAR, source_id VARCHAR, target_id VARCHAR, date_value VARCHAR, date_earliest DATE,
+        date_latest DATE, date_basis VARCHAR, geonameid BIGINT, place_name VARCHAR, first_report DATE,
+        last_report DATE, n_mentions INTEGER, n_stories INTEGER, n_sources INTEGER);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events"]
+CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events", "event_links"]
 
 
 class Store:
@@ -202,9 +216,10 @@ class Store:
 
     def write_rejects(self, rejects: Iterable[Reject]) -> None:
         now = dt.datetime.now()
-        rows = [(r.source, r.line, r.reason, r.detail, now) for r in rejects]
+        rows = [(r.source, r.line, r.reason, r.detail, now, r.stage) for r in rejects]
         if rows:
-            self.con.executemany("INSERT INTO rejects VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+            self.con.executemany("INSERT INTO rejects (source, line, reason, detail, first_seen, stage) "
+                                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
 
     def clear_rejects(self, sources: Iterable[str], lines: Iterable[tuple[str, int]]) -> None:
         """Forget rejects that a later ingest fixed: every reject of the given sources, and the
