@@ -2,7 +2,6 @@
 and storyline.codebook. Each command is one function; shared option bundles sit at the top."""
 from __future__ import annotations
 
-import csv
 import functools
 import inspect
 import io
