@@ -25,6 +25,7 @@
       land.features.forEach((f) => unwrap(f.geometry));
       L.geoJSON(land, { interactive: false,
                         style: { color: "#8a8f98", weight: 0.6, fillColor: "#eef0ea", fillOpacity: 1 } }).addTo(map);
+      el.dataset.countries = land.features.length;
       el.classList.add("outlines-ready");
     })
     .catch(() => say("country outlines could not be loaded"));
