@@ -51,6 +51,7 @@ def db(tmp_path_factory):
                     "VALUES (?, ?, 0, 4, ?, ?, ?, ?, ?)",
                     [("1", 0, "We will hold", True, "agent:UKRGOV", "said", None),
                      ("10", 0, "the accord is good", False, "biden", "told", "2024-11-28")])
+    con.execute("UPDATE events SET domain = 'business' WHERE story_id = '1' AND event_no = 1")
     con.execute("INSERT INTO mentions VALUES ('1', 0, 4, 'Kyiv', 'agent:UKRGOV', 'place', 'UKRGOV')")
     con.execute("INSERT INTO place_mentions VALUES ('1', 30, 37, 'Kherson', 706448, 'place', 1.0)")
     st.close()
@@ -147,9 +148,10 @@ def test_place_text_story_and_paging(db):
         ev(db, sort="1; DROP TABLE events")
 
 
-def test_domain_filter_needs_the_column(db):
-    with pytest.raises(QueryError, match="domain"):
-        ev(db, domain="business")
+def test_domain_filter(db):
+    assert ev(db, domain="business") == [("1", 1)]
+    assert ev(db, domain="political") == [("100", 0), ("1", 0), ("10", 0)]
+    assert len(ev(db, domain="all")) == 4
 
 
 def test_event_rows_carry_countries_root_and_story(db):

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -122,13 +123,18 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recu
             progress.update(task, advance=1, description="analyzing")
 
         def rejected(r) -> None:
-            progress.console.print(f"[yellow]rejected[/] {r.source}:{r.line}: {r.reason}: {r.detail}")
+            progress.console.print(f"[yellow]rejected[/] {escape(str(r))}")
 
         summary = run_ingest(paths, db, pipeline=pipeline, batch_size=batch_size, max_chars=max_chars, fmt=format,
                              on_story=seen, on_reject=rejected)
         progress.update(task, description="done")
     err.print(f"{summary.stories} stories written, {summary.unchanged} unchanged, {summary.events} events, "
               f"{summary.quotes} quotes, {len(summary.rejects)} rejected -> {db}")
+    if any(r.reason in ("error", "timeout") for r in summary.rejects):
+        from .runner import ErrorLog
+
+        err.print(f"stories a stage failed on are rejects with reason error/timeout; tracebacks in "
+                  f"{escape(str(ErrorLog.beside(db)))}")
 
 
 @app.command()
@@ -139,6 +145,8 @@ def events(db: DbOpt = Path(DEFAULT_DB),
            until: Annotated[Optional[str], typer.Option(help="Events on or before YYYY-MM-DD.")] = None,
            place: Annotated[Optional[str], typer.Option(help="Place name contains.")] = None,
            story: Annotated[Optional[str], typer.Option(help="Only this story id.")] = None,
+           domain: Annotated[str, typer.Option(help="political, business (no political actor takes part) "
+                                                    "or all.")] = "political",
            format: FmtOpt = Fmt.table) -> None:
     """Events: who did what to whom, when, where, with the sentence they came from."""
     where, params = _filters(actor, None, since, until, place,
@@ -151,6 +159,11 @@ def events(db: DbOpt = Path(DEFAULT_DB),
     if story:
         where += (" AND " if where else " WHERE ") + "story_id = ?"
         params.append(story)
+    if domain not in ("political", "business", "all"):
+        raise typer.BadParameter("--domain must be political, business or all")
+    if domain != "all":
+        where += (" AND " if where else " WHERE ") + "domain = ?"
+        params.append(domain)
     cols = (("date_value AS date", "plover_type || coalesce('/' || plover_mode, '') || ' ' || cameo AS event",
              "source_name || ' [' || coalesce(source_code, '?') || ']' AS source",
              "target_name || ' [' || coalesce(target_code, '?') || ']' AS target", "place_name AS place",

@@ -41,7 +41,7 @@ Event filters (all optional, combined with AND; a list field matches any of its 
 - `place`: a GeoNames id (digits, may be negative for storyline's own features) or a part of the
   place name; `place_country`: ISO alpha-3 (or alpha-2) of the event's place.
 - `text`: a case-insensitive part of the sentence. `story`: a story id.
-- `domain`: political or business, when the database has the events `domain` column.
+- `domain`: political or business (`all`: both), when the database has the events `domain` column.
 - `limit`, `offset`; `sort`: field names, `-name` for descending (default: story date, story, event).
 
 `count_by(db, fields, f)` groups the selected events by any of `EVENT_FIELDS` plus the derived
@@ -513,7 +513,7 @@ def _event_where(f: EventFilter, fields: dict[str, str]) -> tuple[str, list]:
         add("e.sentence ILIKE ?", [f"%{f.text.strip()}%"])
     if f.story:
         add("e.story_id = ?", [f.story.strip()])
-    if f.domain:
+    if f.domain and "all" not in [d.lower() for d in f.domain]:
         if "domain" not in fields:
             raise QueryError("domain: this database has no event domains (ingest it again with a newer storyline)")
         add(*_in("lower(e.domain)", [d.lower() for d in f.domain]))

@@ -40,7 +40,7 @@ def read_paths(paths: Iterable[str | Path], fmt: str | None = None,
     """Yield a Story or a Reject for every record under the given paths ('-' is stdin)."""
     for raw in paths:
         if str(raw) == "-":
-            yield from read_source("<stdin>", sys.stdin.buffer.read(), fmt, max_chars)
+            yield from _guarded("<stdin>", read_source("<stdin>", sys.stdin.buffer.read(), fmt, max_chars))
             continue
         root = Path(raw)
         if not root.exists():
@@ -54,19 +54,30 @@ def read_paths(paths: Iterable[str | Path], fmt: str | None = None,
             if problem:
                 yield problem
                 continue
-            yield from read_source(str(file), data, file_fmt, max_chars)
+            yield from _guarded(str(file), read_source(str(file), data, file_fmt, max_chars))
+
+
+def _guarded(name: str, records: Iterator[Story | Reject]) -> Iterator[Story | Reject]:
+    """A reader that raises (a bug, or input no check foresaw) costs only the rest of its file: the
+    records read so far stand, and the failure becomes a reject with reason `error`."""
+    line = 1
+    try:
+        for rec in records:
+            line = rec.origin.line if isinstance(rec, Story) and rec.origin else getattr(rec, "line", line)
+            yield rec
+    except Exception as err:
+        yield Reject(name, line, "error", f"{type(err).__name__}: {err}"[:500], stage="reader")
 
 
 def dedupe(records: Iterable[Story | Reject]) -> Iterator[Story | Reject]:
     """Turn the second and later copies of a story within one batch into 'duplicate' rejects."""
-    seen: dict[str, Story] = {}
+    seen: dict[str, str] = {}  # id -> where it was read (not the story: memory stays small on big inputs)
     for rec in records:
         if isinstance(rec, Story):
-            first = seen.get(rec.id)
-            if first is not None:
-                where = f"{first.origin.source}:{first.origin.line}" if first.origin else "earlier"
+            where = seen.get(rec.id)
+            if where is not None:
                 yield Reject(rec.origin.source if rec.origin else "?", rec.origin.line if rec.origin else 0,
                              "duplicate", f"story {rec.id} already read at {where}")
                 continue
-            seen[rec.id] = rec
+            seen[rec.id] = f"{rec.origin.source}:{rec.origin.line}" if rec.origin else "earlier"
         yield rec
