@@ -116,18 +116,35 @@ def test_map_api_has_one_feature_per_located_event(client, web_db):
 
 def test_timeline_api_counts_every_dated_event(client, web_db):
     total = sql(web_db, "SELECT count(*) FROM events")[0][0]
-    body = client.get("/api/timeline", params={"unit": "month"}).json()
+    body = client.get("/api/timeline", params={"unit": "month", "domain": "all"}).json()
     assert body["unit"] == "month" and body["total"] == total
     assert sum(b["total"] for b in body["bins"]) == total
     assert all(b["start"] <= b["end"] for b in body["bins"])
 
 
 def test_facets_and_counts(client, web_db):
-    body = client.get("/api/facets", params={"field": ["plover_type"]}).json()
+    body = client.get("/api/facets", params={"field": ["plover_type"], "domain": "all"}).json()
     want = dict(sql(web_db, "SELECT plover_type, count(*) FROM events GROUP BY 1"))
     assert {k: n for k, n in body["plover_type"]} == want
-    rows = client.get("/api/count", params={"by": "plover_type,month"}).json()["rows"]
+    rows = client.get("/api/count", params={"by": "plover_type,month", "domain": "all"}).json()["rows"]
     assert sum(r[-1] for r in rows) == sum(want.values())
+
+
+def test_pages_show_political_events_unless_told_as_the_cli_does(client, web_db):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    political = sql(web_db, "SELECT count(*) FROM events WHERE domain = 'political'")[0][0]
+    business = sql(web_db, "SELECT count(*) FROM events WHERE domain = 'business'")[0][0]
+    assert political and business
+    assert client.get("/api/events").json()["total"] == political
+    assert client.get("/api/events", params={"domain": "business"}).json()["total"] == business
+    assert client.get("/api/events", params={"domain": "all"}).json()["total"] == political + business
+    cli = CliRunner().invoke(app, ["events", "--db", str(web_db), "--format", "json"])
+    assert cli.exit_code == 0 and len(json.loads(cli.stdout)) == political
+    page = client.get("/events").text
+    assert f'id="total">{political}<' in page and "<option selected>political</option>" in page
 
 
 # ---------------------------------------------------------------- safety

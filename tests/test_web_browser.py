@@ -113,14 +113,15 @@ def total_on(page) -> int:
 
 
 def test_events_page_loads_and_filters(page, web_db):
-    everything = sql(web_db, "SELECT count(*) FROM events")[0][0]
-    assaults = sql(web_db, "SELECT count(*) FROM events WHERE plover_type = 'ASSAULT'")[0][0]
+    # pages show political events unless told otherwise, as `storyline events` does
+    everything = sql(web_db, "SELECT count(*) FROM events WHERE domain = 'political'")[0][0]
+    assaults = sql(web_db, "SELECT count(*) FROM events WHERE plover_type = 'ASSAULT' AND domain = 'political'")[0][0]
     page.goto("/events")
     assert total_on(page) == everything
     assert page.locator("table.events tbody tr").count() == min(everything, 50)
     page.fill("form.filters input[name=type]", "ASSAULT")
     page.click("form.filters button[type=submit]")
-    page.wait_for_url(re.compile(r"/events\?type=ASSAULT$"))  # empty fields left out of the URL
+    page.wait_for_url(re.compile(r"/events\?type=ASSAULT&domain=political$"))  # empty fields left out
     assert total_on(page) == assaults
     types = page.locator("table.events td.type").all_inner_texts()
     assert len(types) == assaults and all(t.startswith("ASSAULT") for t in types)
@@ -152,7 +153,7 @@ def test_click_on_a_timeline_bar_narrows_the_table(page, web_db):
 def test_map_shows_one_marker_or_cluster_count_per_located_event(page, web_db):
     located = sql(web_db, "SELECT count(*) FROM event_rows WHERE lat IS NOT NULL AND lon IS NOT NULL")[0][0]
     assert located > 5
-    page.goto("/map")
+    page.goto("/map?domain=all")
     page.wait_for_selector("#map.events-ready.outlines-ready")
     page.wait_for_function("document.querySelectorAll('.cluster, .event-marker').length > 0")
     page.wait_for_timeout(300)  # chunked loading and the cluster animation settle

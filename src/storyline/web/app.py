@@ -44,6 +44,7 @@ MAP_EVENT_MARKERS = 3000  # up to this many located events the map draws one mar
 SQL_MAX_ROWS = 1000
 FACETS = ("plover_type", "quad_class", "modality", "source_country", "target_country", "place_country",
           "date_basis")
+DEFAULT_DOMAIN = "political"  # the events `storyline events` lists unless told otherwise
 # Names a page or the API takes besides the event filter's own.
 PAGE_PARAMS = {"page", "per_page", "unit", "by"}
 # Table columns a header click may sort by: shown name -> query field.
@@ -152,7 +153,21 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
             if key not in known:
                 raise BadRequest(f"unknown parameter {key!r}: filters are {', '.join(EventFilter.names())}")
         f = EventFilter.from_params(params, strict=False)
+        if not f.domain and has_domains():
+            f = dataclasses.replace(f, domain=(DEFAULT_DOMAIN,))  # as `storyline events` shows by default
         return dataclasses.replace(f, **{k: _empty(f, k) for k in drop}) if drop else f
+
+    domains_known: dict[float, bool] = {}
+
+    def has_domains() -> bool:
+        """Whether the snapshot's events have a domain column (databases from before migration 4 do not)."""
+        taken = reader.snapshot_time
+        if taken not in domains_known:
+            domains_known.clear()
+            domains_known[taken] = bool(reader.query(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' "
+                "AND column_name = 'domain'")[1][0][0])
+        return domains_known[taken]
 
     def link(path: str, f: EventFilter, **extra) -> str:
         params = {**f.params(), **{k: v for k, v in extra.items() if v not in (None, "")}}
@@ -170,7 +185,10 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
 
     def facets(cur, f: EventFilter) -> dict[str, list]:
         base = dataclasses.replace(f, limit=None, offset=None, sort=())
-        return {name: query.facet(cur, name, base, top=12) for name in FACETS}
+        out = {name: query.facet(cur, name, base, top=12) for name in FACETS}
+        if has_domains():  # counted over both domains, so the other one can be chosen
+            out["domain"] = query.facet(cur, "domain", dataclasses.replace(base, domain=("all",)))
+        return out
 
     def chart(cur, f: EventFilter, unit: str, by: str) -> timeline.Chart:
         if by not in ("plover_type", "quad_class"):
@@ -253,9 +271,10 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
     def actor_page(request: Request, actor_id: str, unit: str = "auto"):
         with reader.connection() as cur, reader.timeout(cur):
             data = actor_data(cur, actor_id)
-            f = EventFilter(actor=data["actor"]["actor_id"])
-            src = EventFilter(source=data["actor"]["actor_id"])
-            tgt = EventFilter(target=data["actor"]["actor_id"])
+            both = ("all",) if has_domains() else ()  # an actor's page shows its business events too
+            f = EventFilter(actor=data["actor"]["actor_id"], domain=both)
+            src = EventFilter(source=data["actor"]["actor_id"], domain=both)
+            tgt = EventFilter(target=data["actor"]["actor_id"], domain=both)
             ch = role_chart(cur, src, tgt, unit)
             events = events_page_data(cur, dataclasses.replace(f, sort=("-date_earliest",)), 1, 50)
             n_src, n_tgt = query.count_events(cur, src), query.count_events(cur, tgt)
@@ -267,7 +286,7 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
     def place_page(request: Request, geonameid: int):
         with reader.connection() as cur, reader.timeout(cur):
             data = place_data(cur, geonameid)
-            f = EventFilter(place=str(geonameid))
+            f = EventFilter(place=str(geonameid), domain=("all",) if has_domains() else ())
             ch = chart(cur, f, "auto", "plover_type")
             events = events_page_data(cur, f, 1, 50)
         return templates.TemplateResponse(request, "place.html", context(
@@ -474,8 +493,9 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
     def api_actor(actor_id: str):
         with reader.connection() as cur, reader.timeout(cur):
             data = actor_data(cur, actor_id)
-            n_src = query.count_events(cur, EventFilter(source=actor_id))
-            n_tgt = query.count_events(cur, EventFilter(target=actor_id))
+            both = ("all",) if has_domains() else ()
+            n_src = query.count_events(cur, EventFilter(source=actor_id, domain=both))
+            n_tgt = query.count_events(cur, EventFilter(target=actor_id, domain=both))
         return {"actor": _jsonable_row(data["actor"]), "aliases": data["aliases"],
                 "codes": [{"code": c, "mentions": n} for c, n in data["codes"]],
                 "events_as_source": n_src, "events_as_target": n_tgt,
@@ -495,7 +515,7 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
     def api_place(geonameid: int):
         with reader.connection() as cur, reader.timeout(cur):
             data = place_data(cur, geonameid)
-            n = query.count_events(cur, EventFilter(place=str(geonameid)))
+            n = query.count_events(cur, EventFilter(place=str(geonameid), domain=("all",) if has_domains() else ()))
         return {"place": _jsonable_row(data["place"]), "events": n,
                 "names": [{"text": t, "mentions": k} for t, k in data["names"]],
                 "stories": [{"story_id": s, "date": _jsonable(d), "title": t, "mentions": k}
