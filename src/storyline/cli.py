@@ -602,5 +602,23 @@ def codes(topic: Annotated[Optional[Topic], typer.Argument(metavar="[TOPIC]", he
             _emit(header, rows, format, title, wrap={"description"})
 
 
+@app.command()
+def serve(db: DbOpt = Path(DEFAULT_DB),
+          host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          timeout: Annotated[float, typer.Option(help="Seconds any one query may run.")] = 10.0) -> None:
+    """Web pages over the database: events, timeline, map, stories, actors, places, SQL; JSON API at
+    /api (docs at /docs). Reads a snapshot that follows the file, so an ingest can write meanwhile."""
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database (run `storyline ingest` first)")
+        raise typer.Exit(2)
+    import uvicorn
+
+    from .web import create_app
+
+    err.print(f"serving {db} at http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(db, statement_timeout=timeout), host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":
     app()
