@@ -41,7 +41,7 @@ Event filters (all optional, combined with AND; a list field matches any of its 
 - `place`: a GeoNames id (digits, may be negative for storyline's own features) or a part of the
   place name; `place_country`: ISO alpha-3 (or alpha-2) of the event's place.
 - `text`: a case-insensitive part of the sentence. `story`: a story id.
-- `domain`: political or business (`all`: both), when the database has the events `domain` column.
+- `domain`: political or business (`all`: both).
 - `limit`, `offset`; `sort`: field names, `-name` for descending (default: story date, story, event).
 
 `count_by(db, fields, f)` groups the selected events by any of `EVENT_FIELDS` plus the derived
@@ -381,19 +381,20 @@ _DERIVED = {"year": f"strftime({_START}, '%Y')", "month": f"strftime({_START}, '
             "week": f"strftime({_START}, '%G-W%V')", "day": f"strftime({_START}, '%Y-%m-%d')"}
 
 EVENT_FIELDS: dict[str, str] = _event_fields()
-EVENT_COLUMNS: list[str] = list(EVENT_FIELDS)  # plus `domain` when the database has it
-GROUP_FIELDS: list[str] = [*EVENT_FIELDS, *_DERIVED, "domain"]
+EVENT_COLUMNS: list[str] = [*EVENT_FIELDS, "domain"]
+GROUP_FIELDS: list[str] = [*EVENT_COLUMNS, *_DERIVED]
 
 
 def _has_column(con, table: str, column: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? "
-                            "AND column_name = ?", [table, column]).fetchone()[0])
+                            "AND column_name = ?", [table, column]).fetchall()[0][0])
 
 
 def _fields(con) -> dict[str, str]:
     fields = dict(EVENT_FIELDS)
-    if _has_column(con, "events", "domain"):
-        fields["domain"] = "e.domain"
+    # a database from before the domain column (read-only, so not migrated) holds political events
+    # only: migration 4 gives every existing event the default 'political'
+    fields["domain"] = "e.domain" if _has_column(con, "events", "domain") else "'political'"
     return fields
 
 
@@ -514,9 +515,7 @@ def _event_where(f: EventFilter, fields: dict[str, str]) -> tuple[str, list]:
     if f.story:
         add("e.story_id = ?", [f.story.strip()])
     if f.domain and "all" not in [d.lower() for d in f.domain]:
-        if "domain" not in fields:
-            raise QueryError("domain: this database has no event domains (ingest it again with a newer storyline)")
-        add(*_in("lower(e.domain)", [d.lower() for d in f.domain]))
+        add(*_in(f"lower({fields['domain']})", [d.lower() for d in f.domain]))
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
@@ -559,8 +558,8 @@ def _pick(columns: Sequence[str] | None, fields: Mapping[str, str], default: Seq
 
 
 def select_events(db, f: EventFilter | None = None, columns: Sequence[str] | None = None) -> Rows:
-    """The events matching `f`, with `columns` (default: every column of EVENT_COLUMNS, and
-    `domain` when the database has it), in `f.sort` order, then by story date, story, event."""
+    """The events matching `f`, with `columns` (default: EVENT_COLUMNS), in `f.sort` order, then
+    by story date, story, event."""
     con = _con(db)
     f = f or EventFilter()
     fields = _fields(con)
@@ -576,7 +575,7 @@ def count_events(db, f: EventFilter | None = None) -> int:
     """How many events match `f` (its limit and offset ignored)."""
     con = _con(db)
     where, params = _event_where(f or EventFilter(), _fields(con))
-    return con.execute(f"SELECT count(*) FROM {_EVENTS_FROM}{where}", params).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {_EVENTS_FROM}{where}", params).fetchall()[0][0]
 
 
 def count_by(db, by: Sequence[str] | str, f: EventFilter | None = None) -> Rows:
@@ -613,7 +612,10 @@ def facet(db, name: str, f: EventFilter | None = None, top: int = 20) -> list[tu
 _QUOTES_FROM = """quotes q JOIN stories s ON s.story_id = q.story_id
     LEFT JOIN actors a ON a.actor_id = q.speaker_id"""
 QUOTE_FIELDS: dict[str, str] = {
-    "story_id": "q.story_id", "quote_no": "q.quote_no", "story_date": "s.date", "speech_date": "q.speech_date",
+    "story_id": "q.story_id", "quote_no": "q.quote_no", "story_date": "s.date",
+    # a quote with no stated speech date was said on its story's date (news reports the day's words)
+    "speech_date": "coalesce(q.speech_date, strftime(s.date, '%Y-%m-%d'))",
+    "speech_date_basis": "CASE WHEN q.speech_date IS NULL THEN 'story' ELSE 'stated' END",
     "speaker_id": "q.speaker_id", "speaker_name": "a.name", "speaker_code": "a.code",
     "speaker_text": "q.speaker_text", "speaker_description": "q.speaker_description", "cue": "q.cue",
     "addressee": "q.addressee", "direct": "q.direct", "text": "q.text", "start": "q.start", "end": 'q."end"',
@@ -678,7 +680,7 @@ def select_quotes(db, f: QuoteFilter | None = None, columns: Sequence[str] | Non
 def count_quotes(db, f: QuoteFilter | None = None) -> int:
     con = _con(db)
     where, params = _quote_where(f or QuoteFilter())
-    return con.execute(f"SELECT count(*) FROM {_QUOTES_FROM}{where}", params).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {_QUOTES_FROM}{where}", params).fetchall()[0][0]
 
 
 ACTOR_FIELDS: dict[str, str] = {
@@ -811,14 +813,14 @@ def find_story(db, story_id: str) -> str:
     it. QueryError when there is none or the prefix is ambiguous."""
     con = _con(db)
     sid = story_id.strip()
-    if con.execute("SELECT count(*) FROM stories WHERE story_id = ?", [sid]).fetchone()[0]:
+    if con.execute("SELECT count(*) FROM stories WHERE story_id = ?", [sid]).fetchall()[0][0]:
         return sid
     found = [r[0] for r in con.execute("SELECT story_id FROM stories WHERE starts_with(story_id, ?) "
                                        "ORDER BY story_id LIMIT 6", [sid]).fetchall()]
     if not found:
         raise QueryError(f"no story has the id {sid!r} (or an id starting with it)")
     if len(found) > 1:
-        n = con.execute("SELECT count(*) FROM stories WHERE starts_with(story_id, ?)", [sid]).fetchone()[0]
+        n = con.execute("SELECT count(*) FROM stories WHERE starts_with(story_id, ?)", [sid]).fetchall()[0][0]
         raise QueryError(f"{n} stories have ids starting with {sid!r} ({', '.join(found[:5])}"
                          f"{', ...' if n > 5 else ''}): give more of the id")
     return found[0]
