@@ -328,14 +328,25 @@ def _event_table(rows: list[dict]) -> tuple[list[str], list[tuple]]:
 @_reporting_query_errors
 @_with_event_filters
 def events(db: DbOpt = Path(DEFAULT_DB), limit: LimitOpt = None, offset: OffsetOpt = None, sort: SortOpt = None,
-           format: GeoFmtOpt = GeoFmt.table, *, filters) -> None:
+           format: GeoFmtOpt = GeoFmt.table,
+           canonical: Annotated[bool, typer.Option("--canonical", help="One row per real-world event (see "
+                                                   "`storyline dedup`): the events with a mention that "
+                                                   "matches the filters, with their numbers of reports.")] = False,
+           *, filters) -> None:
     """Events: who did what to whom, when, where, with the sentence they came from.
 
     Filters combine with AND; see `storyline codes columns` for the columns of -f json/csv."""
-    from .query import select_events
+    from .query import select_canonical_events, select_events
 
     filters.limit, filters.offset = limit, offset
     filters.sort = tuple(p.strip() for p in (sort or "").split(",") if p.strip())
+    if canonical:
+        if format is GeoFmt.geojson:
+            raise typer.BadParameter("--canonical lists have no coordinates: use table, json or csv")
+        with _open(db) as st:
+            res = select_canonical_events(st, filters)
+        _emit(res.columns, res.rows, format, "canonical events")
+        return
     with _open(db) as st:
         res = select_events(st, filters)
     if format is GeoFmt.table:

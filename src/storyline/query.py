@@ -61,9 +61,9 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = ["QueryError", "Rows", "EventFilter", "QuoteFilter", "ActorFilter", "PlaceFilter", "StoryFilter",
-           "select_events", "count_events", "count_by", "facet", "select_quotes", "count_quotes",
+           "select_events", "select_canonical_events", "count_events", "count_by", "facet", "select_quotes", "count_quotes",
            "select_actors", "select_places", "select_stories", "find_story", "parse_partial_date",
-           "EVENT_FIELDS", "EVENT_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
+           "EVENT_FIELDS", "EVENT_COLUMNS", "CANONICAL_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
            "STORY_COLUMNS", "QUAD_CLASSES"]
 
 
@@ -569,6 +569,35 @@ def select_events(db, f: EventFilter | None = None, columns: Sequence[str] | Non
     order = _order(f.sort, {**fields, **_DERIVED}, "s.date, e.story_id, e.event_no")
     page, page_params = _page(f)
     return _run(con, f"SELECT {sel} FROM {_EVENTS_FROM}{where}{order}{page}", params + page_params)
+
+
+# Canonical events (storyline/dedup.py): one row per real-world event, with its counts of reports.
+CANONICAL_FIELDS: dict[str, str] = {
+    "canonical_id": "c.canonical_id", "plover_type": "c.plover_type", "cameo": "c.cameo",
+    "source_code": "c.source_code", "source_name": "src.name", "target_code": "c.target_code",
+    "target_name": "tgt.name", "date_value": "c.date_value", "date_earliest": "c.date_earliest",
+    "date_latest": "c.date_latest", "date_basis": "c.date_basis", "geonameid": "c.geonameid",
+    "place_name": "c.place_name", "first_report": "c.first_report", "last_report": "c.last_report",
+    "n_mentions": "c.n_mentions", "n_stories": "c.n_stories", "n_sources": "c.n_sources",
+}
+CANONICAL_COLUMNS: list[str] = list(CANONICAL_FIELDS)
+
+
+def select_canonical_events(db, f: EventFilter | None = None, columns: Sequence[str] | None = None) -> Rows:
+    """Canonical events with at least one mention matching `f` (the event filters apply to the
+    mentions, so `type`, `actor`, `since`... mean the same as for select_events), in `f.sort` order,
+    then by first report."""
+    con = _con(db)
+    f = f or EventFilter()
+    names = _pick(columns, CANONICAL_FIELDS, CANONICAL_COLUMNS)
+    where, params = _event_where(f, _fields(con))
+    sel = ", ".join(f'{CANONICAL_FIELDS[n]} AS "{n}"' for n in names)
+    order = _order(f.sort, CANONICAL_FIELDS, "c.first_report, c.canonical_id")
+    page, page_params = _page(f)
+    matching = f"SELECT l.canonical_id FROM {_EVENTS_FROM} JOIN event_links l ON l.story_id = e.story_id AND l.event_no = e.event_no{where}"
+    return _run(con, f"SELECT {sel} FROM canonical_events c LEFT JOIN actors src ON src.actor_id = c.source_id "
+                     f"LEFT JOIN actors tgt ON tgt.actor_id = c.target_id "
+                     f"WHERE c.canonical_id IN ({matching}){order}{page}", params + page_params)
 
 
 def count_events(db, f: EventFilter | None = None) -> int:
