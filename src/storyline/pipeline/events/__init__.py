@@ -47,8 +47,10 @@ class EventCoder:
         ctx = StoryContext(doc, self.countries)
         for cand in self.find.candidates(doc, self.coder.plover):
             decision = self.decide(ctx, cand)
-            if self.model is not None and decision.reason in SOFT_REASONS:
-                self.judge(ctx, decision)
+            if decision.reason in SOFT_REASONS and (self.model is not None or self.trace is not None):
+                decision.features = features(ctx, decision, self.guards.actor_kind)
+                if self.model is not None:
+                    self.judge(ctx, decision)
             if self.trace is not None:
                 self.trace.append(decision)
             if decision.reason is None:
@@ -103,6 +105,7 @@ class EventCoder:
         if coded is None:
             return d.reject("no code")
         d.code, d.plover, d.mode = coded
+        d.domain = self.guards.domain(ctx, tok, source_ids, target_ids)
         # what follows the learned layer may overrule (model.SOFT_REASONS)
         if trig.lemma == "flee" and not any(ctx.actors[s].role in ("MIL", "REB") for s in source_ids
                                             if s in ctx.actors):
@@ -117,7 +120,6 @@ class EventCoder:
 
     def judge(self, ctx: StoryContext, d: Decision) -> None:
         """The learned layer's say on a candidate the rules accepted or were unsure of."""
-        d.features = features(ctx, d, self.guards.actor_kind)
         typ, p = self.model.decide(d.features)
         if typ == NONE:
             d.reason = d.reason or "model"
@@ -142,7 +144,7 @@ class EventCoder:
                 code, mode = "044", "third-party"
                 entry = self.coder.cameo[code]
         date = self.where.date(ctx, tok)
-        domain = self.guards.domain(ctx, tok, source_ids, target_ids)
+        domain = d.domain or self.guards.domain(ctx, tok, source_ids, target_ids)
         sent = tok.sent
         quote_index = next((i for i, q in enumerate(ctx.doc._.quotes) if q.start <= tok.idx < q.end), None)
         confidence = d.confidence if d.confidence is not None else (

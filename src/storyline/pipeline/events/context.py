@@ -28,6 +28,7 @@ class Decision:
     mode: str | None = None
     confidence: float | None = None  # set by the learned layer
     features: dict | None = None  # what the learned layer saw
+    domain: str | None = None  # political or business (filters.Guards.domain)
 
     def reject(self, reason: str) -> "Decision":
         self.reason = reason
