@@ -20,7 +20,7 @@ from ...model import Event
 from .candidates import Candidate, CandidateFinder
 from .coding import Coder
 from .context import StoryContext
-from .filters import dedupe
+from .filters import Guards, dedupe
 from .roles import RoleFinder
 from .when_where import Locator
 
@@ -36,11 +36,12 @@ class EventCoder:
         self.roles = RoleFinder()
         self.coder = Coder()
         self.where = Locator()
+        self.guards = Guards()
         self.countries = kb.countries()
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = StoryContext(doc, self.countries)
-        for cand in self.find(doc):
+        for cand in self.find.candidates(doc, self.coder.plover):
             ctx.so_far.extend(self.events(ctx, cand))  # a denial looks back at the accusations before it
         doc._.events = dedupe(ctx.so_far)
         return doc
@@ -56,8 +57,18 @@ class EventCoder:
         if speech_kind == "deny" and "deny" not in trig.flags:
             return []  # the denied act did not happen as far as the text says; the denial is coded
         modality = "asserted"
+        if not self.guards.sense_ok(ctx, tok, trig, self.coder.plover(trig)):
+            return []  # "executed two licenses", "attacked the plan": not the political act
         source_ids, target_ids = self.roles.assign(ctx, tok, trig, self.coder.plover(trig))
-        if "accusation" in trig.flags:
+        if "obligation" in trig.flags:
+            # "X said Y must withdraw": X asks it of Y; one's own duty ("said it must act") is no request
+            source_ids = self.roles.subject(ctx, speech_verb)
+            target_ids = [t for t in self.roles.phrase_actors(ctx, next(
+                (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)) if t not in source_ids]
+            if not target_ids:
+                return []
+            speech_verb = None
+        elif "accusation" in trig.flags:
             if speech_verb is None or speech_kind == "think":
                 return []  # an accusation is made aloud; a belief is not an ACCUSE event
             # "X said Y committed war crimes", "X says Y was involved in the attack": X accuses Y
@@ -80,7 +91,8 @@ class EventCoder:
             return []
         if not source_ids and not (passive and target_ids):
             return []  # who acted is the first thing an event row must say
-        modality = self.coder.modality(tok, modality, speech_verb is not None)
+        if "obligation" not in trig.flags:  # the demand was made; its "must" is the demanded act's
+            modality = self.coder.modality(tok, modality, speech_verb is not None)
         coded = self.coder.code(trig, negated, modality)
         if coded is None:
             return []
@@ -93,6 +105,7 @@ class EventCoder:
                 code, mode = "044", "third-party"
                 entry = self.coder.cameo[code]
         date = self.where.date(ctx, tok)
+        domain = self.guards.domain(ctx, tok, source_ids, target_ids)
         sent = tok.sent
         quote_index = next((i for i, q in enumerate(ctx.doc._.quotes) if q.start <= tok.idx < q.end), None)
         confidence = 0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") \
@@ -101,5 +114,5 @@ class EventCoder:
         return [Event(plover, mode, code, entry.goldstein, entry.quad_class, source, target,
                       tok.text, tok.idx, sent.start_char, sent.end_char, date[0], date[1], date[2], date[3], date[4],
                       place_id, place_name, place_rule, False, modality, round(confidence, 2),
-                      entry.context or None, quote_index)
+                      entry.context or None, quote_index, domain)
                 for source, target in pairs]

@@ -32,6 +32,7 @@ class RoleFinder:
         self.preps = kb.event_prepositions()
         self.countries = kb.countries()
         self.support = kb.support_verbs()
+        self.capitals = {c.capital.lower(): c.alpha3 for c in self.countries.by_alpha3.values() if c.capital}
         # while a target is sought: the source's actor ids and countries, so that a phrase the source
         # owns ("Syria offered its troops") is not taken for the recipient
         self._owner: tuple[set[str], set[str]] = (set(), set())
@@ -72,8 +73,12 @@ class RoleFinder:
             return list(ids)
         country = self.place_country(ctx, tok)
         if country is None and tok.pos_ == "PROPN":
-            # a country name the place stage left unresolved ("North Korea's")
-            country = self.countries.lookup(ctx.doc[tok.left_edge.i:tok.i + 1].text)
+            # a country name the place stage left unresolved ("North Korea's"), or a capital that
+            # named no place at all and stands for its government ("Kyiv says")
+            name = ctx.doc[tok.left_edge.i:tok.i + 1].text
+            country = self.countries.lookup(name)
+            if country is None and tok.dep_ in ("nsubj", "nsubjpass") and name.lower() in self.capitals:
+                return ctx.government_actor(self.capitals[name.lower()])
         if country:
             return ctx.country_actor(country)
         if depth >= 3 or tok.pos_ not in PHRASE_POS:
