@@ -141,13 +141,24 @@ def _per_name(p: numpy.ndarray, story: Story) -> numpy.ndarray:
     return out
 
 
+# Features whose effect must only raise (+1) or lower (-1) a candidate's score, whatever the
+# corpus: support from the story's other names, matching by own name, population, nearness.
+# They keep the ranker from learning corpus quirks against the direction every story shares.
+MONOTONE = {"own_name": 1, "log_population": 1, "population_share": 1, "population_rank": -1,
+            "prob_a": 1, "country_support": 1, "admin1_support": 1, "contains_others": 1, "log_near_km": -1,
+            "first_same_country": 1, "log_first_km": -1, "demonym_share": 1}
+
+
 def _fit(x: numpy.ndarray, y: numpy.ndarray):
     import lightgbm
 
-    from storyline.pipeline.places.rank import FEATURES_A
+    from storyline.pipeline.places.rank import FEATURES_A, FEATURES_B
 
+    names = FEATURES_A if x.shape[1] == len(FEATURES_A) else FEATURES_B
+    params = {**PARAMS, "monotone_constraints": [MONOTONE.get(f, 0) for f in names],
+              "monotone_constraints_method": "advanced"}
     ds = lightgbm.Dataset(x, y, categorical_feature=[FEATURES_A.index("group")], free_raw_data=False)
-    return lightgbm.train(PARAMS, ds, num_boost_round=ROUNDS)
+    return lightgbm.train(params, ds, num_boost_round=ROUNDS)
 
 
 def _rows(stories: list[Story], feats: list[numpy.ndarray]):

@@ -121,7 +121,9 @@ class Recognizer:
         for e in doc.ents:
             if e.label_ != "ORG" or len(e) < 2:
                 continue
-            idx = [i for i in range(e.start, e.end) if arr[i, 0] == _PROPN and arr[i, 1] == 1]
+            # the organization's own head ("University" of "University of Idaho", "Times" of "New
+            # York Times") is never the place in it
+            idx = [i for i in range(e.start, e.end) if arr[i, 0] == _PROPN and arr[i, 1] == 1 and i != e.root.i]
             for i, j in _runs(idx):
                 # the longest known name inside the run, left to right ("New York" in "New York Times")
                 while i < j:
