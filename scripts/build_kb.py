@@ -152,6 +152,14 @@ def _split_code(code: str, countries: set[str]) -> tuple[str, str, str]:
     return "", rest[:3], code  # a region (WEU, AFR, INT) and a role
 
 
+def _our_code(code: str, countries: set[str]) -> str:
+    """storyline writes legislatures, courts and defence bodies with CAMEO's own roles LEG, JUD and
+    MIL (USALEG, USAJUD), where Phoenix files them under GOV (USAGOVLEG, USAGOVJUD)."""
+    if code[:3] in countries and code[3:6] == "GOV" and code[6:9] in ("LEG", "JUD", "MIL"):
+        return code[:3] + code[6:]
+    return code
+
+
 def _is_place_code(code: str, countries: set[str]) -> bool:
     """A country, or a country within another (USRUKR: Soviet Ukraine; UKRUNR: unrecognized):
     the entry names a place, which the gazetteer and countries.tsv handle."""
@@ -259,7 +267,7 @@ def build_phoenix_actors(eval_dir: Path) -> None:
             all_aliases = [_display(n) for n in names[1:]] + aliases
             office = []
             for c in dict.fromkeys(codes):
-                office.append(" ".join([c.code, c.start.isoformat() if c.start else "",
+                office.append(" ".join([_our_code(c.code, countries), c.start.isoformat() if c.start else "",
                                         c.end.isoformat() if c.end else ""]).rstrip())
             full_names = [re.sub(r"[-\s]+", " ", n.lower()) for n in names if len(n.split()) >= 2]
             same = next((person_rows[n] for n in full_names if n in person_rows), None) if kind == "person" else None

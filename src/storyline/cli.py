@@ -100,7 +100,9 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recu
            max_chars: Annotated[int, typer.Option(help="Reject stories longer than this.")] = 200_000,
            verbs: Annotated[Optional[Path], typer.Option(help="PETRARCH verb dictionary (e.g. CAMEO.2.0.txt): "
                                                           "code events with it instead of storyline's own verbs.")] = None,
-           actors: Annotated[Optional[list[Path]], typer.Option(help="PETRARCH actor dictionary (repeatable).")] = None,
+           actors: Annotated[Optional[list[Path]], typer.Option(
+               help="Actor dictionary (repeatable): storyline's TSV or PETRARCH format. Adds to and overrides "
+                    "the shipped actors; with --verbs, the PETRARCH coder's actors.")] = None,
            agents: Annotated[Optional[Path], typer.Option(help="PETRARCH agent dictionary.")] = None,
            discards: Annotated[Optional[Path], typer.Option(help="PETRARCH discard list.")] = None) -> None:
     """Analyze stories into the database. Bad input is reported and kept in the rejects table."""
@@ -111,8 +113,22 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recu
         from .pipeline import Pipeline
 
         pipeline = Pipeline(petrarch={"verbs": verbs, "actors": actors or [], "agents": agents, "discards": discards})
-    elif actors or agents or discards:
-        raise typer.BadParameter("--actors/--agents/--discards need --verbs (PETRARCH mode)")
+    elif agents or discards:
+        raise typer.BadParameter("--agents/--discards need --verbs (PETRARCH mode)")
+    elif actors:
+        from .kb import ActorFileError, countries
+        from .kb.actorbook import read_user_actors
+        from .pipeline import Pipeline
+
+        try:  # read once here, so that a bad line stops the run before any story is analyzed
+            for path in actors:
+                read_user_actors(path, set(countries().by_alpha3))
+        except ActorFileError as e:
+            from rich.markup import escape
+
+            err.print(f"[red]error:[/] {escape(str(e))}")
+            raise typer.Exit(2)
+        pipeline = Pipeline(actors=actors)
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} read"),
                   TimeElapsedColumn(), console=err, transient=False) as progress:
@@ -189,18 +205,25 @@ def quotes(db: DbOpt = Path(DEFAULT_DB),
 @app.command()
 def actors(db: DbOpt = Path(DEFAULT_DB),
            actor: Annotated[Optional[str], typer.Option(help="Name, alias, id or code contains.")] = None,
+           aliases: Annotated[bool, typer.Option("--aliases", help="List every alias, not only the three "
+                                                 "most mentioned.")] = False,
            format: FmtOpt = Fmt.table) -> None:
-    """Canonical actors with their codes, aliases and how often they are mentioned."""
+    """Canonical actors with their codes, their most mentioned aliases and how often they are mentioned."""
     where, params = "", []
     if actor:
         where = (" WHERE a.name ILIKE ? OR a.actor_id ILIKE ? OR a.code ILIKE ? OR a.actor_id IN "
                  "(SELECT actor_id FROM actor_aliases WHERE alias ILIKE ?)")
         params = [f"%{actor}%"] * 4
+    if aliases:
+        alias_col = ("(SELECT string_agg(alias, '; ' ORDER BY alias) FROM actor_aliases x "
+                     "WHERE x.actor_id = a.actor_id AND x.alias <> a.name)")
+    else:  # the names the stories use most for the actor (pronouns left out)
+        alias_col = ("(SELECT string_agg(t, '; ' ORDER BY n DESC, t) FROM (SELECT m.text AS t, count(*) AS n "
+                     "FROM mentions m WHERE m.actor_id = a.actor_id AND m.how <> 'pronoun' AND m.text <> a.name "
+                     "GROUP BY m.text ORDER BY n DESC, m.text LIMIT 3))")
     with _open(db) as st:
         c, rows = st.query(
-            "SELECT a.actor_id, a.name, a.code, a.kind, a.description, "
-            "(SELECT string_agg(alias, '; ' ORDER BY alias) FROM actor_aliases x WHERE x.actor_id = a.actor_id "
-            " AND x.alias <> a.name) AS aliases, "
+            f"SELECT a.actor_id, a.name, a.code, a.kind, a.description, {alias_col} AS aliases, "
             "(SELECT count(*) FROM mentions m WHERE m.actor_id = a.actor_id) AS mentions "
             f"FROM actors a{where} ORDER BY mentions DESC, a.name", params)
     _emit(c, rows, format, "actors", wrap={"aliases"})

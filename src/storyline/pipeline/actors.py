@@ -22,6 +22,7 @@ from ..model import Actor, Mention
 
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "premier", "minister", "prime", "sen", "rep"}
 DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
+MAX_ALIAS_CHARS = 60
 OWNER_PREPS = {"of", "in", "from"}
 PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
@@ -29,7 +30,9 @@ PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
 ROLE_NAMES = {"GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
               "COP": "police", "JUD": "judiciary", "MED": "media", "BUS": "business", "SPY": "intelligence",
-              "IGO": "international organization", "NGO": "non-governmental organization", "REF": "refugees"}
+              "IGO": "international organization", "NGO": "non-governmental organization", "REF": "refugees",
+              "LEG": "legislature", "PTY": "party", "ELI": "elites", "LAB": "labor", "EDU": "education",
+              "HLH": "health", "REL": "religion", "CRM": "criminals"}
 
 
 def slug(text: str) -> str:
@@ -108,8 +111,9 @@ class ActorLinker:
         have = self.actors.get(actor.id)
         if have is None:
             self.actors[actor.id] = have = actor
-        name = alias or span.text
-        if name not in have.aliases and name != have.name and name.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        name = " ".join((alias or span.text).split())  # aliases are short single-line names
+        if name not in have.aliases and name != have.name and name.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS \
+                and len(name) <= MAX_ALIAS_CHARS and any(ch.isalpha() for ch in name):
             have.aliases.append(name)
         self.refs.append(_Ref(span.start, span.end, have.id, kind, span.root.i if head is None else head))
         return have.id
@@ -282,7 +286,7 @@ class ActorLinker:
     def _role_of(self, tok: Token) -> str | None:
         """Role of a role noun, refined by its modifiers ("intelligence chief" -> SPY)."""
         head = self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)
-        if head is None:
+        if head is None or head.kind == "name":
             return None
         compounds = [c for c in tok.children if c.dep_ in ("compound", "amod")]
         for c in compounds:
