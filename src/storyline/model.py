@@ -50,11 +50,14 @@ class Reject:
 
     source: str
     line: int
-    reason: str  # a short machine-readable key: empty, binary, encoding, no-date, bad-date, too-large, duplicate, parse
+    reason: str  # a short machine-readable key: empty, binary, encoding, no-date, bad-date, too-large, duplicate,
+    #               parse, error (a stage raised), timeout (a stage took longer than the time limit)
     detail: str = ""
+    stage: str | None = None  # for error and timeout: the stage (spaCy component, reader, store) at fault
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.reason}: {self.detail}"
+        where = f" in {self.stage}" if self.stage else ""
+        return f"{self.source}:{self.line}: {self.reason}{where}: {self.detail}"
 
 
 @dataclass
@@ -179,6 +182,7 @@ class Event:
     confidence: float = 0.5
     context: str | None = None
     quote_index: int | None = None
+    domain: str = "political"  # political, or business when no political actor takes part
 
 
 @dataclass

@@ -979,15 +979,18 @@ def duration_back(value: str, anchor: dt.date) -> dt.date | None:
     if not m:
         return None
     n, unit = int(m[1]), m[2]
-    if unit == "D":
-        return anchor - dt.timedelta(days=n)
-    if unit == "W":
-        return anchor - dt.timedelta(weeks=n)
-    if unit == "M":
-        y, mo = _add_months(anchor.year, anchor.month, -n)
-        return dt.date(y, mo, min(anchor.day, calendar.monthrange(y, mo)[1]))
-    y = anchor.year - n
-    return dt.date(y, anchor.month, min(anchor.day, calendar.monthrange(y, anchor.month)[1]))
+    try:
+        if unit == "D":
+            return anchor - dt.timedelta(days=n)
+        if unit == "W":
+            return anchor - dt.timedelta(weeks=n)
+        if unit == "M":
+            y, mo = _add_months(anchor.year, anchor.month, -n)
+            return dt.date(y, mo, min(anchor.day, calendar.monthrange(y, mo)[1]))
+        y = anchor.year - n
+        return dt.date(y, anchor.month, min(anchor.day, calendar.monthrange(y, anchor.month)[1]))
+    except (ValueError, OverflowError):  # "1987 full year sales" read as 1987 years: before year 1
+        return None
 
 
 __all__ = ["Timex", "normalize", "scan", "value_interval", "duration_back", "holiday", "SEASONS"]
