@@ -221,7 +221,6 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
     elif agents or discards:
         _fail("--agents/--discards need --verbs (PETRARCH mode)")
     elif actors:
-
         from .kb import ActorFileError, countries
         from .kb.actorbook import read_user_actors
         from .pipeline import Pipeline
