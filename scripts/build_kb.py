@@ -207,6 +207,12 @@ def read_phoenix_actors(path: Path) -> list[dict]:
             cur["codes"] += codes
             cur["notes"] += " " + note
             continue
+        if cur is not None and not cur["codes"]:
+            # PETRARCH: primary phrases with no code of their own share the codes that follow
+            cur["names"].append(name)
+            cur["codes"] += codes
+            cur["notes"] += " " + note
+            continue
         cur = {"names": [name.lstrip("+")], "codes": codes, "notes": note, "line": n}
         entries.append(cur)
     return entries

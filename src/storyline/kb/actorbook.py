@@ -276,6 +276,10 @@ def _petrarch_rows(text: str, source: str, layer: int, countries: set[str]) -> l
             cur["names"].append(name[1:])
             cur["codes"] += codes
             continue
+        if cur is not None and not cur["codes"]:
+            cur["names"].append(name)  # names with no code of their own share the codes that follow
+            cur["codes"] += codes
+            continue
         cur = {"names": [name], "codes": codes, "where": where}
         entries.append(cur)
     out = []

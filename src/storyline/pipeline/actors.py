@@ -24,6 +24,9 @@ TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "premier", "m
 DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
 MAX_ALIAS_CHARS = 60
 OWNER_PREPS = {"of", "in", "from"}
+LOCATIVE_PREPS = {"in", "at", "into", "inside", "within", "across", "throughout", "near", "around", "from", "through",
+                  "over", "off", "toward", "towards", "outside", "via", "along", "beyond", "between", "among", "of",
+                  "onto", "out", "up", "down", "under", "above", "below", "past", "around", "per", "like", "than"}
 PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
@@ -61,6 +64,7 @@ class ActorLinker:
         self.roles = kb.roles()
         self.countries = kb.countries()
         self.not_actors = kb.not_actors()
+        self.historical = kb.historical_countries()
         # transliteration variants are looked for among the hand-kept and user people only
         # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
         self.fuzzy_keys: dict[str, list[str]] = {}
@@ -85,13 +89,14 @@ class ActorLinker:
                 continue
             in_ent.update(range(ent.start, ent.end))
         for span, pm in doc._.places:
-            if pm.role == "actor" or span.root.dep_ == "poss":
+            if pm.role == "actor" or span.root.dep_ == "poss" or self._country_argument(span, pm):
                 self._place_agent(span, pm)
                 in_ent.update(range(span.start, span.end))
         for chunk in doc.noun_chunks:
             if chunk.root.i not in in_ent:
                 self._group(chunk)
         self._pronouns()
+        self._historical_states()
         self.refs.sort(key=lambda r: (r.start, r.end))
         doc._.actors = self.actors
         doc._.mentions = [(doc[r.start:r.end], Mention(doc[r.start].idx, doc[r.end - 1].idx + len(doc[r.end - 1]),
@@ -269,9 +274,34 @@ class ActorLinker:
         digits = sum(ch.isdigit() for ch in text)
         return digits * 2 < len(text) and len(ent) <= 12
 
+    def _country_argument(self, span: Span, pm) -> bool:
+        """A country named as a participant rather than a location: the object of a verb ("accused
+        Iran"), of a preposition that is not locative ("talks with Iraq", "arms to Iran"), or one
+        of coordinated subjects. "in Iraq", "from Japan" stay places."""
+        if (pm.place is None or not pm.place.feature_code.startswith("PCL")) and not self._country_name(span, pm):
+            return False
+        root = span.root
+        dep = root.dep_
+        while dep == "conj":
+            root = root.head
+            dep = root.dep_
+        if dep in ("nsubj", "nsubjpass", "dobj", "dative", "attr", "appos"):
+            return True
+        return dep == "pobj" and root.head.lower_ not in LOCATIVE_PREPS and root.head.dep_ != "agent" or \
+            dep == "pobj" and root.head.dep_ == "agent"
+
+    def _country_name(self, span: Span, pm) -> str | None:
+        """A country the gazetteer does not hold ("the Soviet Union", "West Germany")."""
+        return self.countries.lookup(span.text) if pm.place is None else None
+
     def _place_agent(self, span: Span, pm) -> None:
         """A country or capital standing for its government: "Russia denies", "Washington said"."""
         place = pm.place
+        a3 = self._country_name(span, pm)
+        if a3 is not None:
+            c = self.countries.by_alpha3.get(a3)
+            self._add(Actor(f"agent:{a3}", c.name if c else span.text, "country", a3, None), span, "country")
+            return
         if place is None or place.country is None:
             return
         c = self.countries.by_alpha3.get(place.country)
@@ -400,6 +430,35 @@ class ActorLinker:
         named = {r.actor_id for r in self.refs if r.kind == "person" and r.start < chunk.start}
         fits = [i for i in named if self.actors[i].country == country and self.actors[i].role == role]
         return fits[0] if len(fits) == 1 else None
+
+    # ---- states that no longer exist ----
+    def _historical_states(self) -> None:
+        """An actor of Russia in 1987 is an actor of the Soviet Union (SUN), one named "East
+        German" in 1989 of the GDR (DDR): kb/historical_countries.tsv, by the story's date."""
+        if self.date is None:
+            return
+        renamed: dict[str, str] = {}
+        for h in self.historical:
+            if self.date > h.until:
+                continue
+            for aid, a in list(self.actors.items()):
+                if a.country != h.successor or aid in renamed:
+                    continue
+                if h.names:
+                    said = " ".join(self.doc[r.start:r.end].text.lower() for r in self.refs if r.actor_id == aid)
+                    if not any(n in said for n in h.names):
+                        continue
+                new_id = aid.replace(f":{h.successor}", f":{h.predecessor}", 1) if aid.startswith("agent:") else aid
+                cameo = a.cameo.replace(h.successor, h.predecessor, 1) if a.cameo else None
+                new = Actor(new_id, a.name.replace(self.countries.by_alpha3[h.successor].name, h.predecessor)
+                            if h.successor in self.countries.by_alpha3 else a.name,
+                            a.kind, h.predecessor, a.role, a.aliases, a.description, cameo)
+                renamed[aid] = new_id
+                del self.actors[aid]
+                self.actors.setdefault(new_id, new)
+        if renamed:
+            for r in self.refs:
+                r.actor_id = renamed.get(r.actor_id, r.actor_id)
 
     # ---- pronouns ----
     def _antecedent(self, tok: Token) -> _Ref | None:
