@@ -121,7 +121,7 @@ def _name_ok(text: str) -> bool:
     """Leave out names that would match things other than the actor: bare numbers and dates
     ("313", "21 June"), amounts ("$137,000,000"), one-letter or very long names."""
     words = text.upper().split()
-    if "$" in text or not re.search(r"[A-Z]{2}", text.upper()) or len(text) > 80:
+    if "$" in text or sum(ch.isalpha() for ch in text) < 2 or len(text) > 80:
         return False
     if any(w in MONTHS for w in words) and any(w.isdigit() for w in words):
         return False

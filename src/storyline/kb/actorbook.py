@@ -188,7 +188,7 @@ def split_code(code: str, countries: set[str]) -> tuple[str | None, str | None]:
 def _clean_alias(a: str) -> str | None:
     """Aliases are short single-line names."""
     a = " ".join(a.split())
-    if not a or len(a) > MAX_ALIAS_CHARS or not re.search(r"[A-Za-z]{2}", a):
+    if not a or len(a) > MAX_ALIAS_CHARS or sum(ch.isalpha() for ch in a) < 2:
         return None
     return a
 

@@ -28,6 +28,10 @@ LOCATIVE_PREPS = {"in", "at", "into", "inside", "within", "across", "throughout"
                   "over", "off", "toward", "towards", "outside", "via", "along", "beyond", "between", "among", "of",
                   "onto", "out", "up", "down", "under", "above", "below", "past", "around", "per", "like", "than"}
 PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
+# a person titled by a body with one of these roles has that role ("U.N. spokesman": IGO)
+ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "PTY", "REB"}
+# roles of the people and bodies that belong to the story's one nation when the text names no other
+CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
@@ -96,6 +100,7 @@ class ActorLinker:
             if chunk.root.i not in in_ent:
                 self._group(chunk)
         self._pronouns()
+        self._only_nation()
         self._historical_states()
         self.refs.sort(key=lambda r: (r.start, r.end))
         doc._.actors = self.actors
@@ -172,8 +177,10 @@ class ActorLinker:
                 # the text ("opposition leader Raila Odinga") says more about the story's date
                 country, role, description = self._person_context(ent)
                 if role and role != known.role or country and country != known.country:
-                    actor = Actor(known.id, known.name, "person", country or known.country, role or known.role,
-                                  [], description)
+                    country = country or known.country
+                    if role in ("IGO", "NGO") and country in self.countries.by_alpha3:
+                        country = None  # "Secretary General X": an organization's officer, not the country's
+                    actor = Actor(known.id, known.name, "person", country, role or known.role, [], description)
             self._add(actor, ent, "person", alias=text)
             return
         same = self.surnames.get(surname)
@@ -197,6 +204,9 @@ class ActorLinker:
         i = ent.start - 1
         while i >= ent.sent.start and len(out) < 6:
             t = self.doc[i]
+            if t.is_space and t.text.count("\n") <= 1:
+                i -= 1  # a wire story's line break inside a title ("U.S. Trade\nRepresentative")
+                continue
             if t.pos_ not in ("PROPN", "ADJ", "NOUN") or t.ent_type_ == "PERSON":
                 break
             out.insert(0, t)
@@ -220,6 +230,17 @@ class ActorLinker:
         country = self._longest(zone, self.countries.lookup)
         r = self._longest(zone, self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
         role = r.role if r else None
+        # a body named in the title ("Pentagon spokesman", "U.N. press secretary", "Senate Democratic
+        # Leader", "Tass commentator"): the person speaks for it, with its country and role
+        org = self._longest(zone, lambda text: (lambda k: k if k is not None and k.kind != "person" else None)(
+            self.book.lookup(text, self.date)))
+        if org is not None:
+            country = country or org.country
+            if org.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV"):
+                role = org.role or role
+        if country is None:  # "Wisconsin Rep. Toby Roth": a place in the title gives the country
+            country = next((pm.place.country for span, pm in self.doc._.places for t in zone
+                            if span.start <= t.i < span.end and pm.place is not None and pm.place.country), None)
         description = None
         root = ent.root
         for t in root.children:
@@ -252,6 +273,13 @@ class ActorLinker:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
             country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
             role = next((self.roles[t.lemma_.lower()].role for t in ent if t.lemma_.lower() in self.roles), None)
+            # a body inside a known one ("Senate Finance Committee", "European Community Commission"):
+            # the known body's country and role
+            inner = self._longest([t for t in ent if not t.is_space], lambda s: (lambda k: k if k is not None and
+                                  k.kind != "person" and k.country else None)(self.book.lookup(s, self.date)))
+            if inner is not None:
+                country = country or inner.country
+                role = inner.role if inner.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV", "BUS") else role
             actor = Actor(f"org:{slug(text)}", text, "organization", country, role)
         self._add(actor, ent, "organization", alias=text)
 
@@ -337,7 +365,14 @@ class ActorLinker:
         if role is None:
             return
         countries: list[str] = []
+        org = self._modifier_org(root)
+        if org is not None:  # "Senate leaders", "Commission officials", "Pentagon officials"
+            countries.append(org.country)
+            if org.role in ORG_ROLES_FOR_STAFF or role == "GOV":
+                role = org.role or role
         for t in root.subtree:
+            if org is not None:
+                break
             if t.i >= root.i and t.dep_ not in ("prep", "pobj"):
                 continue
             if t.dep_ in ("amod", "compound", "nmod", "conj", "poss") or (t.dep_ == "pobj" and t.head.lower_ == "of"):
@@ -387,6 +422,18 @@ class ActorLinker:
                        if span.start <= tok.i < span.end and pm.place is not None), None)
         return a3
 
+    def _modifier_org(self, root: Token):
+        """A known organization named as a modifier of a group noun (its longest name among the
+        words before the noun), when it has a country or an organization code."""
+        mods = [t for t in root.subtree if t.i < root.i and t.dep_ in ("compound", "amod", "nmod", "poss")]
+        if not mods:
+            return None
+        start = min(t.i for t in mods)
+        words = [t for t in self.doc[start:root.i] if not t.is_space]
+        known = self._longest(words, lambda text: (lambda k: k if k is not None and k.kind != "person"
+                                                   and k.country else None)(self.book.lookup(text, self.date)))
+        return known
+
     def _clause_place_country(self, root: Token) -> list[str]:
         """Where the text puts local people in their own clause ("arrested 66 protesters in
         Tbilisi", "residents of Kherson"): that place's country. Only for residents, protesters,
@@ -430,6 +477,34 @@ class ActorLinker:
         named = {r.actor_id for r in self.refs if r.kind == "person" and r.start < chunk.start}
         fits = [i for i in named if self.actors[i].country == country and self.actors[i].role == role]
         return fits[0] if len(fits) == 1 else None
+
+    # ---- the story's one nation ----
+    def _only_nation(self) -> None:
+        """When the text gives every actor that has a country the same one ("Philippine troops",
+        "the Philippines", "Defence Minister ..."), local people and bodies it leaves without a
+        country ("the armed forces", "villagers") are of that nation: the story's actors name no
+        other. Never from the dateline or the places, and not when two nations are named (talks in
+        Geneva between two delegations leave "officials" without a country)."""
+        nations = {a.country for a in self.actors.values()
+                   if a.country in self.countries.by_alpha3 and a.role not in ("IGO", "NGO")}
+        if len(nations) != 1:
+            return
+        (nation,) = nations
+        renamed: dict[str, str] = {}
+        for aid, a in list(self.actors.items()):
+            if a.country is not None or a.role not in CONTEXT_ROLES or a.kind not in ("group", "person"):
+                continue
+            if aid.startswith("agent:"):
+                new_id = f"agent:{nation}{a.role}"
+                c = self.countries.by_alpha3[nation]
+                self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
+                                                     nation, a.role, list(a.aliases)))
+                del self.actors[aid]
+                renamed[aid] = new_id
+            else:
+                a.country = nation
+        for r in self.refs:
+            r.actor_id = renamed.get(r.actor_id, r.actor_id)
 
     # ---- states that no longer exist ----
     def _historical_states(self) -> None:
