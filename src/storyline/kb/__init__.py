@@ -108,6 +108,22 @@ def actors(user_files: tuple[str, ...] = ()) -> ActorBook:
     return actorbook.build(set(countries().by_alpha3), user_files)
 
 
+@dataclass(frozen=True)
+class HistoricalCountry:
+    successor: str
+    predecessor: str
+    until: dt.date
+    names: tuple[str, ...]  # lower case; empty: every actor of the successor country
+
+
+@lru_cache(maxsize=1)
+def historical_countries() -> list[HistoricalCountry]:
+    """kb/historical_countries.tsv: the Soviet Union, Czechoslovakia, East Germany, Yugoslavia."""
+    return [HistoricalCountry(r["successor"], r["predecessor"], dt.date.fromisoformat(r["until"]),
+                              tuple(n.lower() for n in r["names"].split("|") if n))
+            for r in _header_rows("historical_countries.tsv", ["successor", "predecessor", "until", "names"])]
+
+
 @lru_cache(maxsize=1)
 def not_actors() -> dict[str, str]:
     """Words that name no actor even when tagged as an organization: currency and unit
