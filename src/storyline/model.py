@@ -50,11 +50,14 @@ class Reject:
 
     source: str
     line: int
-    reason: str  # a short machine-readable key: empty, binary, encoding, no-date, bad-date, too-large, duplicate, parse
+    reason: str  # a short machine-readable key: empty, binary, encoding, no-date, bad-date, too-large, duplicate,
+    #               parse, error (a stage raised), timeout (a stage took longer than the time limit)
     detail: str = ""
+    stage: str | None = None  # for error and timeout: the stage (spaCy component, reader, store) at fault
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.reason}: {self.detail}"
+        where = f" in {self.stage}" if self.stage else ""
+        return f"{self.source}:{self.line}: {self.reason}{where}: {self.detail}"
 
 
 @dataclass
@@ -118,11 +121,15 @@ class Actor:
     role: str | None = None  # CAMEO/PLOVER role: GOV, MIL, REB, OPP, CVL, COP, JUD, MED, BUS, IGO, NGO, SPY
     aliases: list[str] = field(default_factory=list)
     description: str | None = None
+    cameo: str | None = None  # the full CAMEO code where it says more than country + role (USAGOVBUS, IGOEUREEC)
 
     @property
     def code(self) -> str:
         """CAMEO-style: country + role ("UKRGOV"); an international organization's own code comes
-        after its role ("IGOUNO", "NGOAMN"), as CAMEO writes them."""
+        after its role ("IGOUNO", "NGOAMN"), as CAMEO writes them; a dictionary's fuller code
+        ("IGOEUREEC") when the actor came with one."""
+        if self.cameo:
+            return self.cameo
         if self.role in ("IGO", "NGO") and self.country and not _is_country(self.country):
             return f"{self.role}{self.country}"
         return f"{self.country or '---'}{self.role or ''}"
@@ -175,6 +182,7 @@ class Event:
     confidence: float = 0.5
     context: str | None = None
     quote_index: int | None = None
+    domain: str = "political"  # political, or business when no political actor takes part
 
 
 @dataclass

@@ -1,14 +1,18 @@
 """Ingest: read -> analyze -> store, in batches, with rejects kept. The CLI is a shell over this."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+import duckdb
+
 from .ingest import DEFAULT_MAX_CHARS, dedupe, read_paths
-from .model import Reject, Story
-from .pipeline import Pipeline, default_pipeline
+from .ingest.validate import DateOptions, using_dates
+from .model import Analysis, Reject, Story
+from .pipeline import Failure, Pipeline, default_pipeline
 from .store import Store
 
 
@@ -19,6 +23,30 @@ class IngestSummary:
     events: int = 0
     quotes: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # suffix -> files in folders not read
+
+
+class ErrorLog:
+    """Tracebacks of stories a stage failed on, appended to a text file beside the database (created
+    only when there is one to write): the rejects table keeps the stage and message, this the detail."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    @staticmethod
+    def beside(db: str | Path) -> Path:
+        return Path(db).with_suffix(".errors.log")
+
+    def write(self, reject: Reject, story_id: str, traceback: str) -> None:
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} {reject.source}:{reject.line} "
+                    f"story {story_id}: {reject.reason} in {reject.stage}: {reject.detail}\n{traceback.rstrip()}\n")
+
+
+def failure_reject(failure: Failure, reason: str = "error") -> Reject:
+    origin = failure.story.origin
+    return Reject(origin.source if origin else failure.story.id, origin.line if origin else 0, reason,
+                  failure.message[:500], stage=failure.stage)
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -30,10 +58,17 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | None = None,
            batch_size: int = 64, max_chars: int = DEFAULT_MAX_CHARS, fmt: str | None = None,
            on_story: Callable[[Story | Reject], None] | None = None,
-           on_reject: Callable[[Reject], None] | None = None) -> IngestSummary:
-    """Analyze every story under `paths` into the database `db`; bad input becomes rejects."""
+           on_reject: Callable[[Reject], None] | None = None,
+           error_log: str | Path | None = None,
+           dates: DateOptions | None = None) -> IngestSummary:
+    """Analyze every story under `paths` into the database `db`; bad input becomes rejects, and so
+    does a story that makes a stage raise (reason `error`, traceback in `error_log`, by default
+    DB.errors.log): the rest of its batch is written. `dates` says how to read input dates (a
+    strptime format, a default for undated stories)."""
     pipeline = pipeline or default_pipeline()
     summary = IngestSummary()
+    log = ErrorLog(error_log or ErrorLog.beside(db))
+    read_ok: set[tuple[str, int]] = set()  # (source, line) of every story read
 
     def reject(r: Reject) -> None:
         summary.rejects.append(r)
@@ -41,7 +76,12 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
             on_reject(r)
 
     def stories() -> Iterator[Story]:
-        for rec in dedupe(read_paths(paths, fmt=fmt, max_chars=max_chars)):
+        def skip(file: Path) -> None:
+            summary.skipped.setdefault(file.suffix.lower(), []).append(str(file))
+
+        for rec in dedupe(read_paths(paths, fmt=fmt, max_chars=max_chars, on_skip=skip)):
+            if isinstance(rec, Story) and rec.origin is not None:
+                read_ok.add((rec.origin.source, rec.origin.line))
             if on_story:
                 on_story(rec)
             if isinstance(rec, Reject):
@@ -49,15 +89,54 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
             else:
                 yield rec
 
-    with Store(db) as store:
+    def fail(failure: Failure, reason: str = "error") -> None:
+        r = failure_reject(failure, reason)
+        log.write(r, failure.story.id, failure.traceback)
+        reject(r)
+
+    with Store(db) as store, using_dates(dates):
         for batch in _batches(stories(), batch_size):
             todo, unchanged, duplicates = store.triage(batch)
-            analyses = list(pipeline.pipe(todo))
-            summary.stories += store.write(analyses)
+            analyses = []
+            for result in pipeline.pipe_guarded(todo):
+                if isinstance(result, Failure):
+                    fail(result)
+                else:
+                    analyses.append(result)
+            summary.stories += _write_isolated(store, analyses, fail)
             summary.unchanged += unchanged
             summary.events += sum(len(a.events) for a in analyses)
             summary.quotes += sum(len(a.quotes) for a in analyses)
             for r in duplicates:
                 reject(r)
-        store.write_rejects(summary.rejects)
+        # a path that does not exist is a mistake on the command line, not input to keep
+        store.write_rejects(r for r in summary.rejects if r.reason != "missing")
+        store.clear_rejects(*_cleared(read_ok, summary.rejects))
     return summary
+
+
+def _cleared(read_ok: set[tuple[str, int]], rejects: list[Reject]) -> tuple[set[str], set[tuple[str, int]]]:
+    """What earlier rejects this run has fixed: whole sources that now read with no reject at all,
+    and single records (source, line) that now read as stories."""
+    bad_lines = {(r.source, r.line) for r in rejects}
+    bad_sources = {r.source for r in rejects}
+    sources = {src for src, _ in read_ok} - bad_sources
+    return sources, read_ok - bad_lines
+
+
+def _write_isolated(store: Store, analyses: list[Analysis], fail: Callable[[Failure], None]) -> int:
+    """Write a batch in one transaction; if the database refuses its rows, write each story alone so
+    that only the one it refuses is lost (rejected with stage `store`). A broken or full disk is not a
+    story's fault: that error stops the ingest."""
+    try:
+        return store.write(analyses)
+    except _NOT_A_STORYS_FAULT:
+        raise
+    except Exception as err:
+        if len(analyses) == 1:
+            fail(Failure.of(analyses[0].story, "store", err))
+            return 0
+    return sum(_write_isolated(store, [a], fail) for a in analyses)
+
+
+_NOT_A_STORYS_FAULT = (OSError, duckdb.IOException, duckdb.FatalException, duckdb.InterruptException)

@@ -6,7 +6,7 @@ line and the reason, and reading goes on with the next record.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..model import Reject, Story
@@ -36,11 +36,13 @@ def read_source(name: str, data: bytes, fmt: str | None = None,
 
 
 def read_paths(paths: Iterable[str | Path], fmt: str | None = None,
-               max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Story | Reject]:
-    """Yield a Story or a Reject for every record under the given paths ('-' is stdin)."""
+               max_chars: int = DEFAULT_MAX_CHARS,
+               on_skip: Callable[[Path], None] | None = None) -> Iterator[Story | Reject]:
+    """Yield a Story or a Reject for every record under the given paths ('-' is stdin). Files in a
+    folder whose suffix is no input format are skipped and passed to `on_skip`."""
     for raw in paths:
         if str(raw) == "-":
-            yield from read_source("<stdin>", sys.stdin.buffer.read(), fmt, max_chars)
+            yield from _guarded("<stdin>", read_source("<stdin>", sys.stdin.buffer.read(), fmt, max_chars))
             continue
         root = Path(raw)
         if not root.exists():
@@ -49,24 +51,37 @@ def read_paths(paths: Iterable[str | Path], fmt: str | None = None,
         for file in _files(root):
             file_fmt = fmt or SUFFIXES.get(file.suffix.lower())
             if file_fmt is None and root.is_dir():
+                if on_skip:
+                    on_skip(file)
                 continue  # a folder may hold other files (README, images): only known suffixes count
             data, problem = read_bytes(file)
             if problem:
                 yield problem
                 continue
-            yield from read_source(str(file), data, file_fmt, max_chars)
+            yield from _guarded(str(file), read_source(str(file), data, file_fmt, max_chars))
+
+
+def _guarded(name: str, records: Iterator[Story | Reject]) -> Iterator[Story | Reject]:
+    """A reader that raises (a bug, or input no check foresaw) costs only the rest of its file: the
+    records read so far stand, and the failure becomes a reject with reason `error`."""
+    line = 1
+    try:
+        for rec in records:
+            line = rec.origin.line if isinstance(rec, Story) and rec.origin else getattr(rec, "line", line)
+            yield rec
+    except Exception as err:
+        yield Reject(name, line, "error", f"{type(err).__name__}: {err}"[:500], stage="reader")
 
 
 def dedupe(records: Iterable[Story | Reject]) -> Iterator[Story | Reject]:
     """Turn the second and later copies of a story within one batch into 'duplicate' rejects."""
-    seen: dict[str, Story] = {}
+    seen: dict[str, str] = {}  # id -> where it was read (not the story: memory stays small on big inputs)
     for rec in records:
         if isinstance(rec, Story):
-            first = seen.get(rec.id)
-            if first is not None:
-                where = f"{first.origin.source}:{first.origin.line}" if first.origin else "earlier"
+            where = seen.get(rec.id)
+            if where is not None:
                 yield Reject(rec.origin.source if rec.origin else "?", rec.origin.line if rec.origin else 0,
                              "duplicate", f"story {rec.id} already read at {where}")
                 continue
-            seen[rec.id] = rec
+            seen[rec.id] = f"{rec.origin.source}:{rec.origin.line}" if rec.origin else "earlier"
         yield rec

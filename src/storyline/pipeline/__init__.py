@@ -8,7 +8,9 @@ stages left on the Doc (``doc._.*``) and adds its own; `Pipeline` turns the Doc 
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
@@ -77,6 +79,84 @@ class Pipeline:
 
     def analyze(self, story: Story) -> Analysis:
         return next(self.pipe([story]))
+
+    def pipe_guarded(self, stories: Iterable[Story]) -> Iterator[Analysis | Failure]:
+        """Like `pipe`, but a story that makes a stage raise does not stop the others. A failing
+        story leaves the batch (spaCy's error handler drops it; a trained component's error ends the
+        stream, so the rest of its batch is innocent until tried alone) and is run again alone, stage
+        by stage: it works then, or comes out as a Failure naming the stage. Output order is input
+        order, and each result is yielded as soon as it is known."""
+        stories = list(stories)
+        previous = self.nlp.default_error_handler
+        # Only the default handler: spaCy's compiled components do not take one of their own
+        # (set_error_handler raises AttributeError on them); their errors end the stream instead.
+        self.nlp.default_error_handler = _drop
+        try:
+            next_i = 0
+            try:
+                for doc in self.nlp.pipe(self._indexed_docs(stories), batch_size=self.batch_size):
+                    i = doc.user_data[_INDEX]
+                    for skipped in range(next_i, i):
+                        yield self._alone(stories[skipped])
+                    next_i = i + 1
+                    yield self._result(stories[i], doc)
+            except Exception:  # the stream ended: the rest go alone
+                pass
+            for i in range(next_i, len(stories)):
+                yield self._alone(stories[i])
+        finally:
+            self.nlp.default_error_handler = previous
+
+    def _alone(self, story: Story) -> Analysis | Failure:
+        """One story through each stage in turn, so that a failure names its stage."""
+        try:
+            doc = self._doc(story)
+        except Exception as err:
+            return Failure.of(story, "tokenizer", err)
+        for name, proc in self.nlp.pipeline:
+            try:
+                doc = proc(doc)
+            except Exception as err:
+                return Failure.of(story, name, err)
+        return self._result(story, doc)
+
+    @staticmethod
+    def _result(story: Story, doc: Doc) -> Analysis | Failure:
+        try:
+            return to_analysis(story, doc)
+        except Exception as err:
+            return Failure.of(story, "analysis", err)
+
+    def _indexed_docs(self, stories: list[Story]) -> Iterator[Doc]:
+        for i, story in enumerate(stories):
+            try:
+                doc = self._doc(story)
+            except Exception:
+                continue  # tried again alone, where the failure is named
+            doc.user_data[_INDEX] = i
+            yield doc
+
+
+def _drop(_stage, _proc, _docs, _err) -> None:
+    """spaCy error handler: leave the doc out of the stream (pipe_guarded runs it again alone)."""
+
+
+_INDEX = "storyline_index"  # a doc's position in its batch, kept in Doc.user_data
+
+
+@dataclass
+class Failure:
+    """A story that made a stage raise, even when run alone."""
+
+    story: Story
+    stage: str
+    message: str
+    traceback: str
+
+    @classmethod
+    def of(cls, story: Story, stage: str, err: BaseException) -> "Failure":
+        return cls(story, stage, f"{type(err).__name__}: {err}",
+                   "".join(traceback.format_exception(type(err), err, err.__traceback__)))
 
 
 def to_analysis(story: Story, doc: Doc) -> Analysis:

@@ -1,0 +1,130 @@
+"""Step 1: find candidate triggers — words whose lemma (and particle or object) a trigger row of
+kb/verbs.tsv names."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from ... import kb
+
+
+@dataclass(frozen=True)
+class Candidate:
+    token: Token
+    trigger: kb.Trigger
+
+
+# "X said Y must withdraw": a demand by X to Y (CAMEO 100), told by the clause's verb
+OBLIGATION = kb.Trigger("VERB", "", "", (), "100", "REQUEST", "", frozenset({"obligation"}))
+# what a trigger row's particle may be: "pull out", "be behind", "held Y responsible"
+PARTICLE_DEPS = ("prt", "advmod", "prep", "acomp", "oprd", "ccomp", "xcomp")
+# how far up the parse a complement may sit below the trigger that absorbs it
+COMPLEMENT_DEPS = {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl", "conj", "nsubjpass", "relcl"}
+
+
+class CandidateFinder:
+    def __init__(self, triggers: dict[tuple[str, str], list[kb.Trigger]]) -> None:
+        self.triggers = triggers
+        words = kb.modality_words()
+        self.obligation_aux = {w for w, k in words.items() if "obligation" in k}
+        self.obligation_heads = {w for w, k in words.items() if "obligation-head" in k}
+        self.say = {w for w, k in kb.speech_verbs().items() if k == "say"}
+        self.absorbing = kb.complement_types()
+
+    def candidates(self, doc: Doc, plover_of) -> list[Candidate]:
+        """Every candidate of the doc in text order, leaving out acts that are only the content of
+        another candidate: what was requested, threatened, refused, agreed to or alleged
+        (kb/complements.tsv), and what someone said another must do."""
+        found = {c.token.i: c for c in self(doc)}
+        obligations = self.obligations(doc)
+        absorbed: set[int] = set()
+        for ob in obligations:
+            absorbed |= {t.i for t in ob.token.subtree} - {ob.token.i}
+            found[ob.token.i] = ob
+        for i, cand in found.items():
+            gov = self.governor(cand.token, found)
+            if gov is not None and plover_of(gov.trigger) in self.absorbing:
+                absorbed.add(i)
+        return [found[i] for i in sorted(found) if i not in absorbed]
+
+    @staticmethod
+    def governor(tok: Token, found: dict[int, Candidate]) -> Candidate | None:
+        """The candidate whose complement holds tok ("threatened to cut ties", "called for
+        sanctions", "accused X of killing"), or None. A coordinated act ("refused X and urged Y")
+        is no complement."""
+        cur = tok
+        for _ in range(5):
+            head = cur.head
+            if head is cur or cur.dep_ not in COMPLEMENT_DEPS:
+                return None
+            if head.i in found:
+                return None if cur.dep_ == "conj" else found[head.i]
+            cur = head
+        return None
+
+    def obligations(self, doc: Doc) -> list[Candidate]:
+        """Clauses under a speech verb that say what their subject must do: "Britain said the two
+        sides must reach an agreement", "the rebels announced that the president has to resign"."""
+        out = []
+        for tok in doc:
+            if tok.dep_ != "ccomp" or tok.pos_ not in ("VERB", "AUX") or tok.head.lemma_.lower() not in self.say:
+                continue
+            if not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                continue
+            aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+            if aux & self.obligation_aux or (tok.lemma_.lower() in self.obligation_heads
+                                             and any(c.dep_ == "xcomp" for c in tok.children)):
+                out.append(Candidate(tok, OBLIGATION))
+        return out
+
+    def __call__(self, doc: Doc) -> Iterator[Candidate]:
+        for tok in doc:
+            pos, lemma = self.key(tok)
+            if pos is None:
+                continue
+            for trig in self.triggers.get((pos, lemma), ()):
+                if self.matches(tok, trig):
+                    yield Candidate(tok, trig)
+                    break
+
+    def key(self, tok: Token) -> tuple[str | None, str]:
+        """(VERB or NOUN, lemma) to look up, or (None, "") for a word that cannot trigger."""
+        if tok.dep_ == "amod" or describing_participle(tok):
+            return None, ""  # a participle describing a noun ("left destroyed infrastructure") reports no act
+        if tok.pos_ in ("VERB", "AUX"):
+            return "VERB", tok.lemma_.lower()
+        if tok.pos_ == "NOUN":
+            return "NOUN", tok.lemma_.lower()
+        if tok.pos_ == "ADJ" and tok.dep_ in ("oprd", "acomp") and tok.lower_.endswith("ed"):
+            # a predicative participle the tagger calls an adjective: "declared annexed"
+            w = tok.lower_
+            for lemma in (w[:-2], w[:-1], w[:-3]):
+                if ("VERB", lemma) in self.triggers:
+                    return "VERB", lemma
+        return None, ""
+
+    @staticmethod
+    def matches(tok: Token, trig: kb.Trigger) -> bool:
+        if trig.particle:
+            # "held Y responsible": the parser may hang the word on the object
+            near = [*tok.children, *(g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "amod")]
+            if not any(c.lower_ == trig.particle and c.dep_ in PARTICLE_DEPS + ("amod",) for c in near):
+                return False
+        if trig.objects:
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep", "acomp")]
+            # "allow inspectors to return": the object is the subject of the complement clause
+            objs += [g for c in tok.children if c.dep_ in ("ccomp", "xcomp") for g in c.children if g.dep_ == "nsubj"]
+            words = " ".join(t.lemma_.lower() for o in objs for t in o.subtree)
+            if not any(w in words for w in trig.objects):
+                return False
+        return True
+
+
+def describing_participle(tok: Token) -> bool:
+    """A bare past participle right before a noun it does not govern: an adjective the parser
+    took for a verb ("They left destroyed infrastructure": destroyed as xcomp of left)."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return (tok.tag_ == "VBN" and nxt is not None and nxt.pos_ == "NOUN" and nxt.head is not tok
+            and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in tok.children))
