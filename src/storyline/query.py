@@ -61,7 +61,7 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = ["QueryError", "Rows", "EventFilter", "QuoteFilter", "ActorFilter", "PlaceFilter", "StoryFilter",
-           "select_events", "count_events", "count_by", "facet", "select_quotes", "count_quotes",
+           "select_events", "count_events", "count_by", "facet", "facets", "select_quotes", "count_quotes",
            "select_actors", "select_places", "select_stories", "find_story", "parse_partial_date",
            "EVENT_FIELDS", "EVENT_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
            "STORY_COLUMNS", "QUAD_CLASSES"]
@@ -608,6 +608,33 @@ def facet(db, name: str, f: EventFilter | None = None, top: int = 20) -> list[tu
     """The `top` most frequent values of one field among the events matching `f`, with counts."""
     f = dataclasses.replace(f or EventFilter(), sort=("-n",), limit=top, offset=None)
     return count_by(db, [name], f).rows
+
+
+def facets(db, names: Sequence[str], f: EventFilter | None = None, top: int = 20) -> dict[str, list[tuple[Any, int]]]:
+    """facet() for several fields at once: {name: [(value, n), ...]}, each the `top` most frequent
+    values (ties by value). One pass over the joined events (GROUPING SETS) instead of one per field:
+    seven facets over 100,000 events take about the time of one."""
+    con = _con(db)
+    f = f or EventFilter()
+    fields = {**_fields(con), **_DERIVED}
+    names = list(dict.fromkeys(names))
+    for n in names:
+        if n not in fields:
+            raise QueryError(f"unknown field {n!r}: use one of {', '.join(fields)}")
+    if not names:
+        return {}
+    where, params = _event_where(dataclasses.replace(f, limit=None, offset=None, sort=()), _fields(con))
+    sel = ", ".join(f'{fields[n]} AS "{n}", GROUPING("{n}") AS "g_{n}"' for n in names)
+    sets = ", ".join(f'("{n}")' for n in names)
+    rows = con.execute(f"SELECT {sel}, count(*) AS n FROM {_EVENTS_FROM}{where} GROUP BY GROUPING SETS ({sets})",
+                       params).fetchall()
+    out: dict[str, list[tuple[Any, int]]] = {n: [] for n in names}
+    for row in rows:
+        for i, n in enumerate(names):
+            if row[2 * i + 1] == 0:  # grouped by this field in this row's set
+                out[n].append((row[2 * i], row[-1]))
+    return {n: sorted(vals, key=lambda vn: (-vn[1], vn[0] is None, vn[0] if vn[0] is not None else 0))[:top]
+            for n, vals in out.items()}
 
 
 # ---------------------------------------------------------------- quotes, actors, places, stories
