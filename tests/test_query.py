@@ -222,3 +222,12 @@ def test_facets_in_one_pass_equal_facet_per_field(db):
         assert together == {n: facet(db, n, f, top=3) for n in names}
     with pytest.raises(QueryError, match="nosuch"):
         facets(db, ["nosuch"])
+
+
+def test_date_range_is_the_first_and_last_start_day(db):
+    from storyline.query import date_range
+
+    days = [r[0] for r in count_by(db, "day", EventFilter(since="2024")).rows]
+    assert date_range(db, EventFilter(since="2024")) == (dt.date.fromisoformat(days[0]),
+                                                          dt.date.fromisoformat(days[-1]))
+    assert date_range(db, EventFilter(text="no sentence says this")) == (None, None)

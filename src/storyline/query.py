@@ -61,7 +61,7 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = ["QueryError", "Rows", "EventFilter", "QuoteFilter", "ActorFilter", "PlaceFilter", "StoryFilter",
-           "select_events", "count_events", "count_by", "facet", "facets", "select_quotes", "count_quotes",
+           "select_events", "count_events", "count_by", "date_range", "facet", "facets", "select_quotes", "count_quotes",
            "select_actors", "select_places", "select_stories", "find_story", "parse_partial_date",
            "EVENT_FIELDS", "EVENT_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
            "STORY_COLUMNS", "QUAD_CLASSES"]
@@ -579,6 +579,14 @@ def count_events(db, f: EventFilter | None = None) -> int:
     con = _con(db)
     where, params = _event_where(f or EventFilter(), _fields(con))
     return con.execute(f"SELECT count(*) FROM {_EVENTS_FROM}{where}", params).fetchone()[0]
+
+
+def date_range(db, f: EventFilter | None = None) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last start dates (as count_by's `day`) of the events matching `f`: a chart
+    picks its unit from them before counting (None, None when nothing matches)."""
+    con = _con(db)
+    where, params = _event_where(f or EventFilter(), _fields(con))
+    return tuple(con.execute(f"SELECT min({_START}), max({_START}) FROM {_EVENTS_FROM}{where}", params).fetchone())
 
 
 def count_by(db, by: Sequence[str] | str, f: EventFilter | None = None) -> Rows:
