@@ -11,9 +11,9 @@ from storyline.store import Store
 D = dt.date
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("q") / "q.duckdb"
+def build_query_db(path):
+    """A small hand-made database: three stories (ids 1, 10, 100), five actors, two places, four
+    events, two quotes. Also used by the CLI tests."""
     st = Store(path)
     con = st.con
     con.executemany("INSERT INTO stories (story_id, date, title, url, content_hash, text) VALUES (?, ?, ?, ?, 'h', ?)",
@@ -55,6 +55,12 @@ def db(tmp_path_factory):
     con.execute("INSERT INTO mentions VALUES ('1', 0, 4, 'Kyiv', 'agent:UKRGOV', 'place', 'UKRGOV')")
     con.execute("INSERT INTO place_mentions VALUES ('1', 30, 37, 'Kherson', 706448, 'place', 1.0)")
     st.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = build_query_db(tmp_path_factory.mktemp("q") / "q.duckdb")
     with Store(path, read_only=True) as ro:
         yield ro
 

@@ -41,7 +41,7 @@ Event filters (all optional, combined with AND; a list field matches any of its 
 - `place`: a GeoNames id (digits, may be negative for storyline's own features) or a part of the
   place name; `place_country`: ISO alpha-3 (or alpha-2) of the event's place.
 - `text`: a case-insensitive part of the sentence. `story`: a story id.
-- `domain`: political or business (`all`: both), when the database has the events `domain` column.
+- `domain`: political or business (`all`: both).
 - `limit`, `offset`; `sort`: field names, `-name` for descending (default: story date, story, event).
 
 `count_by(db, fields, f)` groups the selected events by any of `EVENT_FIELDS` plus the derived
@@ -61,9 +61,10 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = ["QueryError", "Rows", "EventFilter", "QuoteFilter", "ActorFilter", "PlaceFilter", "StoryFilter",
-           "select_events", "count_events", "count_by", "date_range", "facet", "facets", "select_quotes", "count_quotes",
+           "select_events", "select_canonical_events", "count_events", "count_by", "date_range", "facet", "facets",
+           "select_quotes", "count_quotes",
            "select_actors", "select_places", "select_stories", "find_story", "parse_partial_date",
-           "EVENT_FIELDS", "EVENT_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
+           "EVENT_FIELDS", "EVENT_COLUMNS", "CANONICAL_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
            "STORY_COLUMNS", "QUAD_CLASSES"]
 
 
@@ -383,19 +384,20 @@ _DERIVED = {"year": f"strftime({_START}, '%Y')", "month": f"strftime({_START}, '
             "week": f"strftime({_START}, '%G-W%V')", "day": f"strftime({_START}, '%Y-%m-%d')"}
 
 EVENT_FIELDS: dict[str, str] = _event_fields()
-EVENT_COLUMNS: list[str] = list(EVENT_FIELDS)  # plus `domain` when the database has it
-GROUP_FIELDS: list[str] = [*EVENT_FIELDS, *_DERIVED, "domain"]
+EVENT_COLUMNS: list[str] = [*EVENT_FIELDS, "domain"]
+GROUP_FIELDS: list[str] = [*EVENT_COLUMNS, *_DERIVED]
 
 
 def _has_column(con, table: str, column: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? "
-                            "AND column_name = ?", [table, column]).fetchone()[0])
+                            "AND column_name = ?", [table, column]).fetchall()[0][0])
 
 
 def _fields(con) -> dict[str, str]:
     fields = dict(EVENT_FIELDS)
-    if _has_column(con, "events", "domain"):
-        fields["domain"] = "e.domain"
+    # a database from before the domain column (read-only, so not migrated) holds political events
+    # only: migration 4 gives every existing event the default 'political'
+    fields["domain"] = "e.domain" if _has_column(con, "events", "domain") else "'political'"
     return fields
 
 
@@ -516,9 +518,7 @@ def _event_where(f: EventFilter, fields: dict[str, str]) -> tuple[str, list]:
     if f.story:
         add("e.story_id = ?", [f.story.strip()])
     if f.domain and "all" not in [d.lower() for d in f.domain]:
-        if "domain" not in fields:
-            raise QueryError("domain: this database has no event domains (ingest it again with a newer storyline)")
-        add(*_in("lower(e.domain)", [d.lower() for d in f.domain]))
+        add(*_in(f"lower({fields['domain']})", [d.lower() for d in f.domain]))
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
@@ -561,8 +561,8 @@ def _pick(columns: Sequence[str] | None, fields: Mapping[str, str], default: Seq
 
 
 def select_events(db, f: EventFilter | None = None, columns: Sequence[str] | None = None) -> Rows:
-    """The events matching `f`, with `columns` (default: every column of EVENT_COLUMNS, and
-    `domain` when the database has it), in `f.sort` order, then by story date, story, event."""
+    """The events matching `f`, with `columns` (default: EVENT_COLUMNS), in `f.sort` order, then
+    by story date, story, event."""
     con = _con(db)
     f = f or EventFilter()
     fields = _fields(con)
@@ -574,11 +574,40 @@ def select_events(db, f: EventFilter | None = None, columns: Sequence[str] | Non
     return _run(con, f"SELECT {sel} FROM {_EVENTS_FROM}{where}{order}{page}", params + page_params)
 
 
+# Canonical events (storyline/dedup.py): one row per real-world event, with its counts of reports.
+CANONICAL_FIELDS: dict[str, str] = {
+    "canonical_id": "c.canonical_id", "plover_type": "c.plover_type", "cameo": "c.cameo",
+    "source_code": "c.source_code", "source_name": "src.name", "target_code": "c.target_code",
+    "target_name": "tgt.name", "date_value": "c.date_value", "date_earliest": "c.date_earliest",
+    "date_latest": "c.date_latest", "date_basis": "c.date_basis", "geonameid": "c.geonameid",
+    "place_name": "c.place_name", "first_report": "c.first_report", "last_report": "c.last_report",
+    "n_mentions": "c.n_mentions", "n_stories": "c.n_stories", "n_sources": "c.n_sources",
+}
+CANONICAL_COLUMNS: list[str] = list(CANONICAL_FIELDS)
+
+
+def select_canonical_events(db, f: EventFilter | None = None, columns: Sequence[str] | None = None) -> Rows:
+    """Canonical events with at least one mention matching `f` (the event filters apply to the
+    mentions, so `type`, `actor`, `since`... mean the same as for select_events), in `f.sort` order,
+    then by first report."""
+    con = _con(db)
+    f = f or EventFilter()
+    names = _pick(columns, CANONICAL_FIELDS, CANONICAL_COLUMNS)
+    where, params = _event_where(f, _fields(con))
+    sel = ", ".join(f'{CANONICAL_FIELDS[n]} AS "{n}"' for n in names)
+    order = _order(f.sort, CANONICAL_FIELDS, "c.first_report, c.canonical_id")
+    page, page_params = _page(f)
+    matching = f"SELECT l.canonical_id FROM {_EVENTS_FROM} JOIN event_links l ON l.story_id = e.story_id AND l.event_no = e.event_no{where}"
+    return _run(con, f"SELECT {sel} FROM canonical_events c LEFT JOIN actors src ON src.actor_id = c.source_id "
+                     f"LEFT JOIN actors tgt ON tgt.actor_id = c.target_id "
+                     f"WHERE c.canonical_id IN ({matching}){order}{page}", params + page_params)
+
+
 def count_events(db, f: EventFilter | None = None) -> int:
     """How many events match `f` (its limit and offset ignored)."""
     con = _con(db)
     where, params = _event_where(f or EventFilter(), _fields(con))
-    return con.execute(f"SELECT count(*) FROM {_EVENTS_FROM}{where}", params).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {_EVENTS_FROM}{where}", params).fetchall()[0][0]
 
 
 def date_range(db, f: EventFilter | None = None) -> tuple[dt.date | None, dt.date | None]:
@@ -586,7 +615,7 @@ def date_range(db, f: EventFilter | None = None) -> tuple[dt.date | None, dt.dat
     picks its unit from them before counting (None, None when nothing matches)."""
     con = _con(db)
     where, params = _event_where(f or EventFilter(), _fields(con))
-    return tuple(con.execute(f"SELECT min({_START}), max({_START}) FROM {_EVENTS_FROM}{where}", params).fetchone())
+    return tuple(con.execute(f"SELECT min({_START}), max({_START}) FROM {_EVENTS_FROM}{where}", params).fetchall()[0])
 
 
 def count_by(db, by: Sequence[str] | str, f: EventFilter | None = None) -> Rows:
@@ -650,7 +679,10 @@ def facets(db, names: Sequence[str], f: EventFilter | None = None, top: int = 20
 _QUOTES_FROM = """quotes q JOIN stories s ON s.story_id = q.story_id
     LEFT JOIN actors a ON a.actor_id = q.speaker_id"""
 QUOTE_FIELDS: dict[str, str] = {
-    "story_id": "q.story_id", "quote_no": "q.quote_no", "story_date": "s.date", "speech_date": "q.speech_date",
+    "story_id": "q.story_id", "quote_no": "q.quote_no", "story_date": "s.date",
+    # a quote with no stated speech date was said on its story's date (news reports the day's words)
+    "speech_date": "coalesce(q.speech_date, strftime(s.date, '%Y-%m-%d'))",
+    "speech_date_basis": "CASE WHEN q.speech_date IS NULL THEN 'story' ELSE 'stated' END",
     "speaker_id": "q.speaker_id", "speaker_name": "a.name", "speaker_code": "a.code",
     "speaker_text": "q.speaker_text", "speaker_description": "q.speaker_description", "cue": "q.cue",
     "addressee": "q.addressee", "direct": "q.direct", "text": "q.text", "start": "q.start", "end": 'q."end"',
@@ -715,7 +747,7 @@ def select_quotes(db, f: QuoteFilter | None = None, columns: Sequence[str] | Non
 def count_quotes(db, f: QuoteFilter | None = None) -> int:
     con = _con(db)
     where, params = _quote_where(f or QuoteFilter())
-    return con.execute(f"SELECT count(*) FROM {_QUOTES_FROM}{where}", params).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {_QUOTES_FROM}{where}", params).fetchall()[0][0]
 
 
 ACTOR_FIELDS: dict[str, str] = {
@@ -848,14 +880,14 @@ def find_story(db, story_id: str) -> str:
     it. QueryError when there is none or the prefix is ambiguous."""
     con = _con(db)
     sid = story_id.strip()
-    if con.execute("SELECT count(*) FROM stories WHERE story_id = ?", [sid]).fetchone()[0]:
+    if con.execute("SELECT count(*) FROM stories WHERE story_id = ?", [sid]).fetchall()[0][0]:
         return sid
     found = [r[0] for r in con.execute("SELECT story_id FROM stories WHERE starts_with(story_id, ?) "
                                        "ORDER BY story_id LIMIT 6", [sid]).fetchall()]
     if not found:
         raise QueryError(f"no story has the id {sid!r} (or an id starting with it)")
     if len(found) > 1:
-        n = con.execute("SELECT count(*) FROM stories WHERE starts_with(story_id, ?)", [sid]).fetchone()[0]
+        n = con.execute("SELECT count(*) FROM stories WHERE starts_with(story_id, ?)", [sid]).fetchall()[0][0]
         raise QueryError(f"{n} stories have ids starting with {sid!r} ({', '.join(found[:5])}"
                          f"{', ...' if n > 5 else ''}): give more of the id")
     return found[0]

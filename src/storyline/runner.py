@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from .ingest import DEFAULT_MAX_CHARS, dedupe, read_paths
+from .ingest.validate import DateOptions, using_dates
 from .model import Analysis, Reject, Story
 from .pipeline import Failure, Pipeline, default_pipeline
 from .store import Store
@@ -22,6 +23,8 @@ class IngestSummary:
     events: int = 0
     quotes: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # suffix -> files in folders not read
+    canonical: int | None = None  # canonical events in the database after this ingest
 
 
 class ErrorLog:
@@ -57,13 +60,16 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
            batch_size: int = 64, max_chars: int = DEFAULT_MAX_CHARS, fmt: str | None = None,
            on_story: Callable[[Story | Reject], None] | None = None,
            on_reject: Callable[[Reject], None] | None = None,
-           error_log: str | Path | None = None) -> IngestSummary:
+           error_log: str | Path | None = None,
+           dates: DateOptions | None = None) -> IngestSummary:
     """Analyze every story under `paths` into the database `db`; bad input becomes rejects, and so
     does a story that makes a stage raise (reason `error`, traceback in `error_log`, by default
-    DB.errors.log): the rest of its batch is written."""
+    DB.errors.log): the rest of its batch is written. `dates` says how to read input dates (a
+    strptime format, a default for undated stories)."""
     pipeline = pipeline or default_pipeline()
     summary = IngestSummary()
     log = ErrorLog(error_log or ErrorLog.beside(db))
+    read_ok: set[tuple[str, int]] = set()  # (source, line) of every story read
 
     def reject(r: Reject) -> None:
         summary.rejects.append(r)
@@ -71,7 +77,12 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
             on_reject(r)
 
     def stories() -> Iterator[Story]:
-        for rec in dedupe(read_paths(paths, fmt=fmt, max_chars=max_chars)):
+        def skip(file: Path) -> None:
+            summary.skipped.setdefault(file.suffix.lower(), []).append(str(file))
+
+        for rec in dedupe(read_paths(paths, fmt=fmt, max_chars=max_chars, on_skip=skip)):
+            if isinstance(rec, Story) and rec.origin is not None:
+                read_ok.add((rec.origin.source, rec.origin.line))
             if on_story:
                 on_story(rec)
             if isinstance(rec, Reject):
@@ -84,7 +95,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
         log.write(r, failure.story.id, failure.traceback)
         reject(r)
 
-    with Store(db) as store:
+    with Store(db) as store, using_dates(dates):
         for batch in _batches(stories(), batch_size):
             todo, unchanged, duplicates = store.triage(batch)
             analyses = []
@@ -99,8 +110,23 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
             summary.quotes += sum(len(a.quotes) for a in analyses)
             for r in duplicates:
                 reject(r)
-        store.write_rejects(summary.rejects)
+        # a path that does not exist is a mistake on the command line, not input to keep
+        store.write_rejects(r for r in summary.rejects if r.reason != "missing")
+        store.clear_rejects(*_cleared(read_ok, summary.rejects))
+        if summary.stories:  # new mentions join the canonical events (storyline/dedup.py)
+            from .dedup import dedup
+
+            summary.canonical = dedup(store.con).canonical
     return summary
+
+
+def _cleared(read_ok: set[tuple[str, int]], rejects: list[Reject]) -> tuple[set[str], set[tuple[str, int]]]:
+    """What earlier rejects this run has fixed: whole sources that now read with no reject at all,
+    and single records (source, line) that now read as stories."""
+    bad_lines = {(r.source, r.line) for r in rejects}
+    bad_sources = {r.source for r in rejects}
+    sources = {src for src, _ in read_ok} - bad_sources
+    return sources, read_ok - bad_lines
 
 
 def _write_isolated(store: Store, analyses: list[Analysis], fail: Callable[[Failure], None]) -> int:

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-KB_VERSION = "2026.11.2"
+from . import actorbook
+from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
+
+KB_VERSION = "2026.11.3"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -98,51 +101,18 @@ def roles() -> dict[str, Role]:
     return out
 
 
-@dataclass
-class KnownActor:
-    id: str
-    name: str
-    kind: str
-    country: str | None
-    role: str | None
-    aliases: list[str]
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    description: str
-
-
-@dataclass
-class ActorBook:
-    rows: list[KnownActor]
-    by_alias: dict[str, list[KnownActor]] = field(default_factory=dict)
-
-    def lookup(self, name: str, on: dt.date | None = None) -> KnownActor | None:
-        """The known actor called `name`, in the office held on the given date."""
-        cands = self.by_alias.get(name.lower().removeprefix("the ").strip())
-        if not cands:
-            return None
-        if on is not None:
-            for c in cands:
-                if (c.valid_from is None or c.valid_from <= on) and (c.valid_to is None or on <= c.valid_to):
-                    return c
-        return cands[0]
-
-
-def _date(s: str) -> dt.date | None:
-    return dt.date.fromisoformat(s) if s else None
+@lru_cache(maxsize=4)
+def actors(user_files: tuple[str, ...] = ()) -> ActorBook:
+    """The actor knowledge base (kb/actorbook.py): generated Phoenix rows, hand-kept rows, then
+    the user's dictionaries (paths), each layer overriding the one before."""
+    return actorbook.build(set(countries().by_alpha3), user_files)
 
 
 @lru_cache(maxsize=1)
-def actors() -> ActorBook:
-    header = ["id", "name", "kind", "country", "role", "aliases", "from", "to", "description"]
-    rows = [KnownActor(r["id"], r["name"], r["kind"], r["country"] or None, r["role"] or None,
-                       [a for a in r["aliases"].split("|") if a], _date(r["from"]), _date(r["to"]),
-                       r["description"]) for r in _header_rows("actors.tsv", header)]
-    book = ActorBook(rows)
-    for a in rows:
-        for n in {a.name, *a.aliases}:
-            book.by_alias.setdefault(n.lower().removeprefix("the ").strip(), []).append(a)
-    return book
+def not_actors() -> dict[str, str]:
+    """Words that name no actor even when tagged as an organization: currency and unit
+    abbreviations of business news ("cts", "dlrs", "mln"), table words (kb/not_actors.tsv)."""
+    return {r["word"].lower(): r["kind"] for r in _header_rows("not_actors.tsv", ["word", "kind"])}
 
 
 @dataclass(frozen=True)
