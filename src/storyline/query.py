@@ -65,7 +65,7 @@ __all__ = ["QueryError", "Rows", "EventFilter", "QuoteFilter", "ActorFilter", "P
            "select_quotes", "count_quotes",
            "select_actors", "select_places", "select_stories", "find_story", "parse_partial_date",
            "EVENT_FIELDS", "EVENT_COLUMNS", "CANONICAL_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
-           "STORY_COLUMNS", "QUAD_CLASSES"]
+           "STORY_COLUMNS", "QUAD_CLASSES", "check_read_only_sql"]
 
 
 class QueryError(ValueError):
@@ -873,6 +873,25 @@ def select_stories(db, f: StoryFilter | None = None, columns: Sequence[str] | No
     page, pp = _page(f)
     return _run(con, f"SELECT {sel} FROM stories s{w}{_order(f.sort, STORY_FIELDS, 's.date, s.story_id')}{page}",
                 params + pp)
+
+
+READ_ONLY_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA"})  # DuckDB statement types (DESCRIBE, SHOW,
+# SUMMARIZE and WITH parse as SELECT)
+
+
+def check_read_only_sql(db, sql: str) -> None:
+    """The guard of `storyline sql` and the web's SQL page: QueryError unless every statement in
+    `sql` only reads, or with DuckDB's own message when it does not parse. The connection should be
+    read-only anyway: this is for a clear message, not the safety."""
+    con = _con(db)
+    try:
+        statements = con.extract_statements(sql)
+    except Exception as e:  # duckdb.ParserException: the message and its caret are what the user needs
+        raise QueryError(str(e)) from None
+    kinds = [s.type.name for s in statements]
+    if not statements or any(k not in READ_ONLY_STATEMENTS for k in kinds):
+        raise QueryError("only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE) are allowed, not "
+                         + (", ".join(k for k in kinds if k not in READ_ONLY_STATEMENTS) or "an empty query"))
 
 
 def find_story(db, story_id: str) -> str:
