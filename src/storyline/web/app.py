@@ -367,16 +367,16 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         return dict(place=found[0], stories=stories, names=names)
 
     def run_sql(sql: str) -> dict:
-        problem = sql_guard(sql)
-        if problem:
-            raise BadRequest(problem)
         try:
             with reader.connection() as cur, reader.timeout(cur):
+                query.check_read_only_sql(cur, sql)  # the guard of `storyline sql`
                 cur.execute(sql)
                 cols = [d[0] for d in cur.description] if cur.description else []
                 rows = cur.fetchmany(SQL_MAX_ROWS + 1)
         except QueryTimeout:
             raise
+        except QueryError as e:
+            raise BadRequest(str(e)) from None
         except Exception as e:  # duckdb's own message (syntax, unknown column, permission) is what helps
             if type(e).__module__.startswith(("duckdb", "_duckdb")):
                 raise BadRequest(str(e)) from None
@@ -533,17 +533,6 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
 
 
 # ---------------------------------------------------------------- small helpers
-
-def sql_guard(sql: str) -> str | None:
-    """Why `sql` may not run, or None: the guard of `storyline sql` (one read-only statement). The
-    connection is read-only with file access off, so this is for a clear message, not the safety."""
-    import re
-
-    if not re.match(r"^\s*(select|with|describe|show|pragma|summarize|from|explain|values|table)\b", sql,
-                    re.IGNORECASE):
-        return "only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) are allowed"
-    return None
-
 
 def _empty(f: EventFilter, name: str):
     return next(x.default if x.default is not dataclasses.MISSING else x.default_factory()
