@@ -22,10 +22,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def build(db: Path, n: int) -> None:
+def build(db: Path, n: int, data: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / "reuters.jsonl"
-        with open(REUTERS, encoding="utf-8") as src, open(sample, "w", encoding="utf-8") as out:
+        with open(data, encoding="utf-8") as src, open(sample, "w", encoding="utf-8") as out:
             for i, line in enumerate(src):
                 if i == n:
                     break
@@ -38,6 +38,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--db", type=Path)
+    ap.add_argument("--data", type=Path, default=REUTERS, help="Reuters-21578 as JSON Lines")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     args = ap.parse_args()
     import duckdb
@@ -47,7 +48,7 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory()
     db = args.db or Path(tmp.name) / "screens.duckdb"
     if not db.exists():
-        build(db, args.n)
+        build(db, args.n, args.data)
     con = duckdb.connect(str(db), read_only=True)
     kherson = con.execute("SELECT story_id FROM stories WHERE text LIKE '%Kherson%' ORDER BY date DESC LIMIT 1"
                           ).fetchone()[0]
