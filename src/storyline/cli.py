@@ -573,23 +573,18 @@ def show(story_id: Annotated[str, typer.Argument(metavar="STORY_ID", help="A sto
 
 # ---------------------------------------------------------------- sql, export, codes
 
-_READ_ONLY = {"SELECT", "EXPLAIN", "PRAGMA"}
-
-
 @app.command()
 def sql(query: Annotated[str, typer.Argument(metavar="QUERY", help="A SELECT statement (the database is opened "
                                                                    "read-only).")],
         db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table) -> None:
     """Run a read-only SQL query against the database."""
+    from .query import QueryError, check_read_only_sql
+
     with _open(db) as st:
         try:
-            statements = st.con.extract_statements(query)
-        except Exception as e:  # duckdb.ParserException: the user needs the message and the caret
+            check_read_only_sql(st.con, query)  # the same guard as the web's SQL page
+        except QueryError as e:
             _fail(str(e))
-        kinds = [s.type.name for s in statements]
-        if not statements or any(k not in _READ_ONLY for k in kinds):
-            _fail(f"only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE) are allowed, not "
-                  f"{', '.join(k for k in kinds if k not in _READ_ONLY) or 'an empty query'}")
         try:
             c, rows = st.query(query)
         except Exception as e:  # duckdb raises many kinds; the message is what the user needs
