@@ -72,7 +72,7 @@ def main() -> None:
                     help="GSR records only from one side of the fixed split (see held_out)")
     ap.add_argument("--devset", type=Path, nargs="?", const=ROOT / "benchmarks" / "devset",
                     help="also score storyline's own annotated stories (default folder: benchmarks/devset)")
-    ap.add_argument("--annotated", choices=["train", "dev", "test"], action="append", default=[],
+    ap.add_argument("--annotated", choices=["train", "dev", "test", "test_adjudicated"], action="append", default=[],
                     help="also score the annotated real-news sentences of this split (repeatable), "
                          "by sentence and PLOVER type (benchmarks/devset/corpus.py)")
     ap.add_argument("--annotated-dir", type=Path, default=ROOT / "benchmarks" / "devset",
