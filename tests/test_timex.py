@@ -186,3 +186,18 @@ def test_scan_skips_lowercase_month_words_and_may_the_verb():
     assert _found("They may march on the capital.") == []
     assert _found("It was released in May.") == ["May"]
     assert _found("Jan Kowalski said so.") == []
+
+
+def test_a_holiday_without_tense_is_the_nearest_one():
+    assert normalize("Thanksgiving Day", dt.date(2000, 1, 7), tense=None).value == "1999-11-25"
+    assert normalize("Thanksgiving Day", dt.date(2000, 11, 1), tense=None).value == "2000-11-23"
+
+
+def test_intervals_never_raise():
+    """A stray number read as a duration must not break the stage: its start is unknown."""
+    from storyline.timex import duration_back
+
+    for value in ("P1987Y", "P99999999D", "P500000W", "P100000M"):
+        assert duration_back(value, dt.date(1987, 3, 3)) is None
+    assert normalize("1987 full year", dt.date(1987, 3, 3)).interval(dt.date(1987, 3, 3)) == (
+        dt.date(1987, 1, 1), dt.date(1987, 12, 31))

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import TimeExpr
-from ..timex import SEASONS, normalize, scan
+from ..timex import SEASONS, Timex, normalize, scan
 
 _AGE = re.compile(r"\d+[- ]years?[- ]old|\bage[sd]?\b|\bold$", re.IGNORECASE)
 _SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually", "yearly", "hourly", "quarterly"}
@@ -19,9 +19,12 @@ _SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually",
 # ("2000 workers" is not a year).
 _YEAR_CUES = {"in", "since", "of", "by", "until", "till", "from", "to", "before", "after", "during", "through",
               "early", "late", "mid", "between", "around", "circa", "year", "fiscal", "for"}
+_YEAR_ENDED = re.compile(r"the (?:fiscal |financial )?year", re.IGNORECASE)
 _NOUN_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "your"}
 _PRENOMINAL_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
+_LOOKING_AHEAD = {"plan", "expect", "schedule", "intend", "aim", "hope", "want", "set", "due", "go", "prepare",
+                  "agree", "promise", "vow", "threaten", "decide", "seek", "try", "need", "have", "begin", "start"}
 _PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "'d"}
 
 
@@ -40,8 +43,18 @@ def clause_tense(tok: Token) -> str | None:
         head = head.head
     auxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
     aux = {c.lower_ for c in auxes}
-    if aux & _FUTURE_AUX or (head.tag_ == "VB" and "to" in aux) or head.lower_ in ("plans", "expected", "scheduled"):
+    prev = tok.doc[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
+    if prev is not None and prev.lower_ == "since":
+        return "past"  # "since Jan. 13"
+    if aux & _FUTURE_AUX or head.lower_ in ("plans", "expected", "scheduled"):
         return "future"
+    if head.tag_ == "VB" and "to" in aux:
+        # an infinitive is future when what governs it looks ahead ("plans to meet Friday"), and
+        # takes that verb's tense otherwise ("to mark the entry into NATO on Friday")
+        gov = head.head
+        if gov.lemma_.lower() in _LOOKING_AHEAD or head.dep_ != "xcomp":
+            return "future"
+        return clause_tense(gov) if gov.i != head.i else None
     if head.tag_ == "VBD" or aux & _PAST_AUX or any(c.tag_ == "VBD" for c in auxes):
         return "past"
     return None
@@ -71,6 +84,9 @@ class TimeTagger:
             tx = normalize(text, anchor, clause_tense(span.root), ref)
             if tx is None:
                 continue
+            if tx.precision == "year" and _YEAR_ENDED.fullmatch(text) and span.end < len(doc) \
+                    and doc[span.end].lower_ in ("ended", "ending"):
+                tx = Timex("DURATION", "P1Y", "duration")  # "for the year ended Aug. 31": a year's span
             if tx.is_calendar and not tx.anaphoric:
                 ref = tx
             earliest, latest = tx.interval(anchor)
@@ -83,11 +99,11 @@ class TimeTagger:
     def _extent(span: Span) -> Span:
         """TimeML's extent: an expression that modifies a noun ("a third-quarter loss", "its two-day
         visit") leaves the noun phrase's determiner to the noun."""
-        first = span[0]
-        if len(span) > 1 and first.lower_ in _NOUN_DETERMINERS:
-            head = span.root.head
-            if head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and span.root.dep_ in _PRENOMINAL_DEPS:
-                return span[1:]
+        if len(span) > 1 and span[0].lower_ in _NOUN_DETERMINERS:
+            rest = span[1:]
+            head = rest.root.head
+            if head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and rest.root.dep_ in _PRENOMINAL_DEPS:
+                return rest
         return span
 
     @staticmethod

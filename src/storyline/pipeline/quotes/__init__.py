@@ -9,9 +9,9 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .. import kb
-from ..model import Quote
-from .syntax import subject_of
+from ... import kb
+from ...model import Quote
+from ..syntax import subject_of
 
 # Paired marks; a quote may run over paragraphs (a paragraph that opens a quote without closing it
 # continues into the next one, which reopens it).
