@@ -76,3 +76,12 @@ def test_a_month_day_after_last_is_the_date(pipeline):
     got = _times(pipeline, "He was shot last Oct. 23 at his home. Inspections stopped since Jan. 13.",
                  date="1999-03-06")
     assert got == [("Oct. 23", "1998-10-23"), ("Jan. 13", "1999-01-13")]
+
+
+def test_a_direct_quote_counts_from_the_day_it_was_spoken(pipeline):
+    story = Story(text='"We will leave the city tomorrow," the mayor said on Monday. Officials said the convoy '
+                       'left yesterday.', date=dt.date(2022, 11, 16))  # a Wednesday
+    times = {t.text: t.value for t in pipeline.analyze(story).times}
+    assert times["Monday"] == "2022-11-14"
+    assert times["tomorrow"] == "2022-11-15"  # the mayor's tomorrow, not the story's
+    assert times["yesterday"] == "2022-11-15"  # a paraphrase: the reporter's words, from the story's date

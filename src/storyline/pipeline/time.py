@@ -5,6 +5,7 @@ Expressions are read in order, so that anaphoric ones ("the quarter", "a year ea
 day") resolve against the last calendar expression before them."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from spacy.language import Language
@@ -60,6 +61,45 @@ def clause_tense(tok: Token) -> str | None:
     return None
 
 
+def read_times(doc: Doc, spans: list[tuple[Span, str]], anchor: dt.date, ref: Timex | None = None
+               ) -> list[tuple[Span, TimeExpr]]:
+    """Normalize expressions in text order against `anchor`; each calendar expression becomes the
+    reference of the anaphoric ones after it ("the quarter", "that day")."""
+    out = []
+    for span, text in spans:
+        tx = normalize(text, anchor, clause_tense(span.root), ref)
+        if tx is None:
+            continue
+        if tx.precision == "year" and _YEAR_ENDED.fullmatch(text) and span.end < len(doc) \
+                and doc[span.end].lower_ in ("ended", "ending"):
+            tx = Timex("DURATION", "P1Y", "duration")  # "for the year ended Aug. 31": a year's span
+        if tx.is_calendar and not tx.anaphoric:
+            ref = tx
+        earliest, latest = tx.interval(anchor)
+        out.append((span, TimeExpr(span.start_char, span.start_char + len(text), text, tx.type, tx.value,
+                                   tx.precision, earliest, latest,
+                                   anchored="X" not in tx.value[:2] and not tx.value.startswith("PX"))))
+    return out
+
+
+def reanchor(doc: Doc, start: int, end: int, anchor: dt.date) -> None:
+    """Read again, against `anchor`, the expressions between characters start and end: words in a
+    quote are anchored to the day they were spoken ("'We leave tomorrow,' he said on Monday" is
+    Tuesday), not to the story's date. The reference for anaphora is the last calendar
+    expression before the quote."""
+    times = list(doc._.times)
+    inside = [k for k, (_, t) in enumerate(times) if start <= t.start and t.end <= end]
+    if not inside:
+        return
+    before = [normalize(t.text, doc._.story_date, None) for _, t in times[:inside[0]] if t.type in ("DATE", "TIME")]
+    ref = next((tx for tx in reversed(before) if tx is not None and tx.is_calendar), None)
+    redone = read_times(doc, [(times[k][0], times[k][1].text) for k in inside], anchor, ref)
+    by_start = {t.start: (span, t) for span, t in redone}
+    for k in inside:
+        times[k] = by_start.get(times[k][1].start, times[k])
+    doc._.times = times
+
+
 class TimeTagger:
     def __call__(self, doc: Doc) -> Doc:
         anchor = doc._.story_date
@@ -77,22 +117,8 @@ class TimeTagger:
             if ent.label_ in ("DATE", "TIME") and all(ent.end_char <= s or ent.start_char >= e for s, e, _ in found):
                 if self._keep(doc, ent, ent.text):
                     found.append((ent.start_char, ent.end_char, ent))
-        out = []
-        ref = None
-        for start, end, span in sorted(found, key=lambda f: f[0]):
-            text = full_text[start:end]
-            tx = normalize(text, anchor, clause_tense(span.root), ref)
-            if tx is None:
-                continue
-            if tx.precision == "year" and _YEAR_ENDED.fullmatch(text) and span.end < len(doc) \
-                    and doc[span.end].lower_ in ("ended", "ending"):
-                tx = Timex("DURATION", "P1Y", "duration")  # "for the year ended Aug. 31": a year's span
-            if tx.is_calendar and not tx.anaphoric:
-                ref = tx
-            earliest, latest = tx.interval(anchor)
-            out.append((span, TimeExpr(start, end, text, tx.type, tx.value, tx.precision, earliest, latest,
-                                       anchored="X" not in tx.value[:2] and not tx.value.startswith("PX"))))
-        doc._.times = out
+        doc._.times = read_times(doc, [(span, full_text[s:e]) for s, e, span in sorted(found, key=lambda f: f[0])],
+                                 anchor)
         return doc
 
     @staticmethod
