@@ -201,3 +201,18 @@ def test_intervals_never_raise():
         assert duration_back(value, dt.date(1987, 3, 3)) is None
     assert normalize("1987 full year", dt.date(1987, 3, 3)).interval(dt.date(1987, 3, 3)) == (
         dt.date(1987, 1, 1), dt.date(1987, 12, 31))
+
+
+@pytest.mark.parametrize("text,anchor,tense,value", [
+    # around the turn of the year the story's date decides which year
+    ("Jan. 2", dt.date(2022, 12, 30), "past", "2023-01-02"),  # a deadline days ahead, not a year back
+    ("Dec. 30", dt.date(2023, 1, 2), None, "2022-12-30"),
+    ("the fourth quarter", dt.date(2023, 1, 20), None, "2022-Q4"),  # the quarter that just ended
+    ("the fourth quarter", dt.date(2023, 8, 20), None, "2023-Q4"),
+    ("this week", dt.date(2021, 1, 3), None, "2020-W53"),  # ISO week 53
+    ("next week", dt.date(2020, 12, 28), None, "2021-W01"),
+    ("yesterday", dt.date(2023, 1, 1), None, "2022-12-31"),
+    ("Sunday", dt.date(2022, 11, 20), "past", "2022-11-20"),  # the story's own day
+])
+def test_creation_date_edges(text, anchor, tense, value):
+    assert normalize(text, anchor, tense=tense).value == value

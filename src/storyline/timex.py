@@ -239,7 +239,7 @@ def _r_mdy(m, a, d, r):  # November 15, 2022 / Nov. 15 / 15 November 2022 / Tues
     g = m.groupdict()
     month, day = MONTHS[g["m"]], int(g["d"])
     year = int(g["y"]) if g.get("y") else _year_for(a, month, d)
-    if not g.get("y") and d == "past" and year < a.year and _valid(year + 1, month, day) \
+    if not g.get("y") and d == "past" and _valid(year + 1, month, day) \
             and 0 < (dt.date(year + 1, month, day) - a).days <= 31:
         year += 1  # "was extended to Nov. 16" two weeks before: a deadline, not last year's date
     if not g.get("y") and not _valid(year, month, day):  # Feb. 29 read in a common year: the last leap year
@@ -367,8 +367,13 @@ def _r_quarter(m, a, d, r):  # the third quarter, third-quarter, this year's thi
     else:
         # A quarter named without a year is this year's, unless the past tense puts it last year.
         # Not moved forward in the future tense: "will report third-quarter results" in October
-        # means the quarter just ended.
+        # means the quarter just ended. Without a tense, the nearer one: "the fourth quarter" in
+        # January is the one that just ended.
         y = a.year - 1 if d == "past" and q > _quarter_of(a) else a.year
+        if d is None and q > _quarter_of(a):
+            ended = (a - dt.date(a.year - 1, 3 * q, calendar.monthrange(a.year - 1, 3 * q)[1])).days
+            starts = (dt.date(a.year, 3 * q - 2, 1) - a).days
+            y = a.year - 1 if ended < starts else a.year
     return Timex("DATE", f"{y}-Q{q}", "quarter")
 
 
