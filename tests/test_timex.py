@@ -216,3 +216,13 @@ def test_intervals_never_raise():
 ])
 def test_creation_date_edges(text, anchor, tense, value):
     assert normalize(text, anchor, tense=tense).value == value
+
+
+@pytest.mark.parametrize("text,value", [
+    ("the last half of 1989", "1989-H2"),
+    ("the first half", "1989-H1"),
+    ("two to three weeks", "P2W"),  # a range: TimeML's value is the first bound
+    ("the current quarter", "1989-Q4"),  # the story's own quarter, not the last one reported
+])
+def test_halves_ranges_and_the_current_quarter(text, value):
+    assert normalize(text, dt.date(1989, 10, 26), tense=None).value == value

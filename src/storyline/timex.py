@@ -402,9 +402,21 @@ def _ref_period(a: dt.date, r: Timex | None, unit: str) -> str:
 
 def _r_the_period(m, a, d, r):  # the quarter, the latest quarter, the year, the full year, the period
     unit = {"period": "quarter", "fiscal year": "year", "full year": "year"}.get(m[2], m[2])
-    if m[1] == "current":
-        r = None  # the current quarter / year: the story's, whatever was mentioned before
+    if m[1] == "current":  # the current quarter / year: the story's own, whatever was mentioned before
+        if unit == "quarter":
+            return Timex("DATE", f"{a.year:04d}-Q{_quarter_of(a)}", "quarter")
+        r = None
     return Timex("DATE", _ref_period(a, r, unit), unit, anaphoric=r is not None)
+
+
+def _r_half(m, a, d, r):  # the first half of 1989, the second half, the latter half of the year
+    half = 1 if m[1] == "first" else 2
+    year = m[2] or (r.value[:4] if r is not None and r.is_calendar and m[2] is None and m[3] else None) or str(a.year)
+    return Timex("DATE", f"{year}-H{half}", "half-year")
+
+
+def _r_range(m, a, d, r):  # two to three weeks, 12 to 18 months: TimeML takes the first bound
+    return Timex("DURATION", _duration_value(_num(m[1]), m[3]), "duration")
 
 
 def _r_year_period(m, a, d, r):  # the 1988 quarter, the 1989 period: the quarter talked about, in that year
@@ -774,6 +786,8 @@ _RULE_TABLE = [
     (rf"(?:(?P<y>{_YEAR})(?:'s)? |(?P<rel>last|this|next) year's )?(?:its |a )?(?:fiscal[- ])?(?:(?:flat|strong|weak|"
      rf"disappointing|record) )?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[- ](?:fiscal[- ])?quarter"
      rf"(?: of (?:fiscal )?(?P<y2>{_YEAR}))?", _r_quarter, THE),
+    (rf"(first|second|last|latter) half(?: of (?:fiscal )?(?:({_YEAR})|(the year|this year)))?", _r_half, NEED_THE),
+    (rf"{_BOUND}({_NUM}) (?:to|or) ({_NUM})[- ]({_COUNT_UNIT})", _r_range, THE),
     (rf"q(?P<q>[1-4]),? (?P<y>{_YEAR})", _r_quarter, AS_IS),
     (r"(latest|current|recent|most recent|same|just-ended|just ended)? ?(quarter|period|full year|fiscal year)",
      _r_the_period, NEED_THE),
