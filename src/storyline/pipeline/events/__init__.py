@@ -26,6 +26,11 @@ from .roles import RoleFinder
 from .when_where import Locator
 
 
+# hostile acts whose agentless passive ("were killed", "was shelled") may take its actor from the
+# act the clause names or from the story's last act of the kind
+BORROWING_TYPES = {"ASSAULT", "COERCE"}
+
+
 @Language.factory("storyline_events", default_config={"use_model": True})
 def make_event_coder(nlp: Language, name: str, use_model: bool) -> "EventCoder":
     return EventCoder(use_model)
@@ -104,8 +109,10 @@ class EventCoder:
             target_ids = self.roles.accuser(ctx, source_ids)
         if "reciprocal" in trig.flags and len(source_ids) > 1 and not target_ids:
             source_ids, target_ids = source_ids[:1], source_ids[1:2]
-        d.source_ids, d.target_ids = source_ids, target_ids
         d.passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        if d.passive and not source_ids and target_ids and plover in BORROWING_TYPES:
+            source_ids = self.roles.borrowed_source(ctx, tok, target_ids, BORROWING_TYPES)
+        d.source_ids, d.target_ids = source_ids, target_ids
         if "obligation" not in trig.flags:  # the demand was made; its "must" is the demanded act's
             modality = self.coder.modality(tok, modality, speech_verb is not None)
         d.modality, d.reported = modality, speech_verb is not None

@@ -25,6 +25,7 @@ class Guards:
         self.role_nouns = kb.roles()
         self.org_words = kb.organization_words()
         self.business_cues = kb.business_cues()
+        self.countries = kb.countries()
 
     # ---- word senses ----
     def sense_ok(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
@@ -46,8 +47,9 @@ class Guards:
         lemma = tok.lemma_.lower()
         if self.object_nouns.get(lemma) == "person" or lemma in self.role_nouns:
             return True
-        if any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in self.role_nouns for c in tok.children):
-            return True  # "British militant Haroon Rashid Aswad"
+        if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in self.role_nouns or self.countries.demonyms.get(
+                c.lower_)) for c in tok.children):
+            return True  # "British militant Haroon Rashid Aswad", "four Cameroonian smugglers"
         if any(self._people(ctx, c) for c in tok.conjuncts if c.i > tok.i):
             return True
         # "dozens of people", "some of the prisoners"

@@ -350,6 +350,30 @@ class RoleFinder:
             self._owner = (set(), set())
         return source, target
 
+    # ---- who did it, when the passive does not say ----
+    def borrowed_source(self, ctx: StoryContext, tok: Token, target_ids: list[str], types: set[str]) -> list[str]:
+        """The actor of an agentless passive ("two soldiers were killed overnight") named
+        elsewhere: by the act the clause names ("killed in a Russian air strike", "in shelling by
+        rebels"), else by the last act of that kind the story told in the two sentences before,
+        when its actor is not on the target's side."""
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "during", "by", "after", "amid"):
+                for g in c.children:
+                    if g.dep_ == "pobj" and g.pos_ == "NOUN":
+                        for name in ("poss", "mod", "prep:by"):
+                            found = self.slot(ctx, g, name, True)
+                            if found:
+                                return found
+        sents = ctx.sentence_starts()
+        here = sents.index(tok.sent.start_char) if tok.sent.start_char in sents else None
+        sides = {ctx.country_of(t) for t in target_ids} - {None}
+        for ev in reversed(ctx.so_far):
+            if here is None or ev.sentence_start not in sents or here - sents.index(ev.sentence_start) > 2:
+                break
+            if ev.plover_type in types and ev.source_id and ctx.country_of(ev.source_id) not in sides:
+                return [ev.source_id]
+        return []
+
     # ---- a denial answers an accusation ----
     @staticmethod
     def accuser(ctx: StoryContext, denier_ids: list[str]) -> list[str]:
