@@ -121,6 +121,8 @@ class EventCoder:
             return d.reject("no code")
         d.code, d.plover, d.mode = coded
         d.domain = self.guards.domain(ctx, tok, source_ids, target_ids)
+        if d.domain is None:
+            return d.reject("no political actor")
         # what follows the learned layer may overrule (model.SOFT_REASONS)
         if trig.lemma == "flee" and not any(ctx.actors[s].role in ("MIL", "REB") for s in source_ids
                                             if s in ctx.actors):
@@ -163,7 +165,7 @@ class EventCoder:
                 code, mode = "044", "third-party"
                 entry = self.coder.cameo[code]
         date = self.where.date(ctx, tok)
-        domain = d.domain or self.guards.domain(ctx, tok, source_ids, target_ids)
+        domain = d.domain or self.guards.domain(ctx, tok, source_ids, target_ids) or "political"
         sent = tok.sent
         quote_index = next((i for i, q in enumerate(ctx.doc._.quotes) if q.start <= tok.idx < q.end), None)
         confidence = d.confidence if d.confidence is not None else (

@@ -35,7 +35,6 @@ class CandidateFinder:
         self.broad = broad or {}  # CAMEO-derived rows, tried when no hand row matches
         words = kb.modality_words()
         self.obligation_aux = {w for w, k in words.items() if "obligation" in k}
-        self.obligation_heads = {w for w, k in words.items() if "obligation-head" in k}
         self.say = {w for w, k in kb.speech_verbs().items() if k == "say"}
         self.speech = {w for w, k in kb.speech_verbs().items() if k in ("say", "accuse")}
         self.absorbing = kb.complement_types()
@@ -85,8 +84,7 @@ class CandidateFinder:
             if not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
                 continue
             aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
-            if aux & self.obligation_aux or (tok.lemma_.lower() in self.obligation_heads
-                                             and any(c.dep_ == "xcomp" for c in tok.children)):
+            if aux & self.obligation_aux:  # "has to", "will need to" mostly predict: only "must", "should" demand
                 out.append(Candidate(tok, OBLIGATION))
         return out
 

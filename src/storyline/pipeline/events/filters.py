@@ -89,7 +89,8 @@ class Guards:
 
     def domain(self, ctx: StoryContext, tok: Token, source_ids: list[str], target_ids: list[str]) -> str | None:
         """political when a political actor takes part; business when a business does, or when
-        only actors of unknown kind do in a sentence about business; else political."""
+        only actors of unknown kind do in a sentence about business; else None: an act with no
+        political actor is no political event (issue 14), and one nobody is named in is no event."""
         kinds = {self.actor_kind(ctx.actors.get(i)) for i in [*source_ids, *target_ids]}
         if "political" in kinds:
             return "political"
@@ -97,7 +98,7 @@ class Guards:
             return "business"
         if any(t.lemma_.lower() in self.business_cues for t in tok.sent):
             return "business"
-        return "political"
+        return None
 
 
 def dedupe(events: list[Event]) -> list[Event]:
