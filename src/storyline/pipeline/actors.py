@@ -595,14 +595,24 @@ class ActorLinker:
 
     # ---- pronouns ----
     def _antecedent(self, tok: Token) -> _Ref | None:
+        """The mention a pronoun refers to: among compatible mentions before it, those of its own
+        sentence first, then of each earlier sentence in turn; within a sentence a subject wins
+        over the nearest mention ("Museveni told Moi ... He said": Museveni)."""
         kinds = {"person", "person-role"} if tok.lower_ in PERSON_PRONOUNS else {"group", "organization", "country"}
-        best = None
-        for r in self.refs:
-            if r.end > tok.i:
-                continue
-            if r.kind in kinds and (best is None or r.end > best.end):
-                best = r
-        return best
+        cands = [r for r in self.refs if r.end <= tok.i and r.kind in kinds]
+        if not cands:
+            return None
+        by_sent: dict[int, list[_Ref]] = {}
+        for r in cands:
+            by_sent.setdefault(self.doc[r.start].sent.start, []).append(r)
+        for start in sorted(by_sent, reverse=True):
+            refs = by_sent[start]
+            subjects = [r for r in refs if self.doc[r.head].dep_ in ("nsubj", "nsubjpass")]
+            if start == tok.sent.start:
+                own = [r for r in subjects if r.end <= tok.i]
+                return max(own or refs, key=lambda r: r.end)
+            return max(subjects, key=lambda r: r.end) if subjects else max(refs, key=lambda r: r.end)
+        return None
 
     def _pronouns(self) -> None:
         for tok in self.doc:
