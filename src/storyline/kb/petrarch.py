@@ -48,9 +48,10 @@ class Word:
 
     text: str
     stopped: bool = False
+    by_lemma: bool = True  # also match a token whose lemma is this word (agents: no, as PETRARCH2)
 
     def matches(self, token_text: str, token_lemma: str = "") -> bool:
-        if token_text == self.text or token_lemma == self.text:
+        if token_text == self.text or self.by_lemma and token_lemma == self.text:
             return True
         if self.stopped or not token_text.startswith(self.text):
             return False
@@ -204,8 +205,13 @@ def read_agents(path: str | Path) -> dict[tuple[Word, ...], Agent]:
                 names = [n.replace(key, s) for n in names for s in subs]
         if plurals and plurals.strip("{} "):
             names += plurals.strip("{}").split()
+        if not plurals:  # PETRARCH2 forms the plural itself when none is listed (-Y -> -IES, -S -> -SES, +S)
+            base = raw.strip().rstrip("_")
+            names.append(base[:-1] + "IES" if base.endswith("Y") else base + ("ES" if base.endswith("S") else "S"))
         for n in names:
-            out.setdefault(_phrase(n), agent)
+            # agent words match as written (and their listed plurals), not as stems: "POLICE" does
+            # not match "polices"
+            out.setdefault(tuple(Word(w.text, True, False) for w in _phrase(n)), agent)
     return out
 
 
