@@ -287,8 +287,10 @@ class PetrarchCoder:
         after an owner preposition is one more owner (the parser often attaches "and Gondor" to
         "lawmakers" rather than to "Fornost")."""
         members = [head]
-        for m in members:
-            members += [c for c in m.children if c.dep_ == "conj" and c not in members]
+        for m in members:  # coordinated (or, as the parser sometimes has it, apposed) names
+            for t in self._np_tokens(m):
+                members += [c for c in t.children if c not in members and (
+                    c.dep_ == "conj" or c.dep_ == "appos" and any(x.text == "," for x in self.doc[t.i:c.i]))]
         scanned = [(m, *self._scan(self._np_tokens(m))) for m in members]
         owners: list[tuple[str, str]] = []
         owner_at = None
