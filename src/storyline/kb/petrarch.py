@@ -323,7 +323,8 @@ def read_verbs(path: str | Path) -> VerbDictionary:
         body = re.sub(r"\[[^\]]*\]", "", s).strip()
         if s.startswith("-"):
             p = _pattern(body[1:], code or block_code)
-            if p is not None:
+            # a pattern whose code is no CAMEO code nor "---" ("+++", "xxy": test markers) is left out
+            if p is not None and re.fullmatch(r"---|\d{2,4}[A-Z]?(:\d{2,4}[A-Z]?)?", p.code):
                 vd.patterns[block].append(p)
             continue
         _add_verb(vd, body.lstrip("+"), block, code or block_code)
@@ -332,7 +333,6 @@ def read_verbs(path: str | Path) -> VerbDictionary:
 
 def _add_verb(vd: VerbDictionary, body: str, block: str, code: str) -> None:
     forms_m = re.search(r"\{([^}]*)\}", body)
-    forms = frozenset(f.strip("_").upper() for f in (forms_m[1].split() if forms_m else []))
     words = re.sub(r"\{[^}]*\}", "", body).split()
     if not words:
         return
@@ -341,6 +341,13 @@ def _add_verb(vd: VerbDictionary, body: str, block: str, code: str) -> None:
     idx = next((i for i, p in enumerate(parts) if p.startswith("+")), 0)
     parts = [p.lstrip("+") for p in parts]
     head = parts[idx].upper()
+    # forms are written like the verb ("+CORDONED_OFF" for "+CORDON_OFF"): the word in the verb's place
+    forms = set()
+    for f in (forms_m[1].split() if forms_m else []):
+        f_parts = [p.lstrip("+") for p in f.strip("_").split("_") if p]
+        if f_parts:
+            forms.add((f_parts[idx] if len(f_parts) == len(parts) else f_parts[0]).upper())
+    forms = frozenset(forms)
     verb = Verb(Word(head, stopped=True), forms | {head}, block, code,
                 tuple(Word(p.upper(), True) for p in parts[:idx]),
                 tuple(Word(p.upper(), True) for p in parts[idx + 1:]))
