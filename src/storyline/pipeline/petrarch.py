@@ -156,7 +156,7 @@ class PetrarchCoder:
         if verb is None:
             return []
         pattern, marks = self._pattern(verb, tok)
-        code = (pattern.code if pattern else verb.code).split(":")[0]
+        code, _, reverse = (pattern.code if pattern else verb.code).partition(":")
         if not code or code.startswith("-"):
             return []
         sources = self._codes_near(marks.get("$"))
@@ -168,7 +168,11 @@ class PetrarchCoder:
         pairs = [(s, t) for s in sources for t in targets if s != t]
         if not targets and len(sources) > 1:  # "A and B renewed ties": each with the other
             pairs = [(s, t) for s in sources for t in sources if s != t]
-        return [self._event(tok, code, s, t) for s, t in dict.fromkeys(pairs)]
+        events = [self._event(tok, code, s, t) for s, t in dict.fromkeys(pairs)]
+        if reverse and not reverse.startswith("-") and targets:
+            # "[032:033]": the second code is the act the other way round (a visit is hosted)
+            events += [self._event(tok, reverse, t, s) for s, t in dict.fromkeys(pairs) if t is not None]
+        return events
 
     # ---- actors ----
     def _source(self, tok: Token) -> list[str]:
