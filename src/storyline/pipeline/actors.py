@@ -1,12 +1,36 @@
 """Actors: every participant mention (person, organization, group, country used as an agent,
 pronoun) linked to one canonical actor with a CAMEO-style code: country (ISO alpha-3) + role.
 
-Canonical ids are stable across stories: a known actor keeps its KB id ("zelenskyy"); an
-unknown person is "person:<slug>"; a generic group is "agent:<CODE>" ("agent:RUSMIL"), so
-"Russian forces", "Russian soldiers" and "the Russian army" count as one actor everywhere.
-Pronouns are resolved to the nearest preceding compatible mention (a person for he/she, a group,
-organization or country for they/its); no coreference model ships for spaCy 3.8 offline, and
-coreferee needs spaCy < 3.6, hence this small rule set.
+What the stage leaves on the Doc (other stages rely on these shapes):
+
+* ``doc._.actors``: ``{actor_id: model.Actor}``; ``Actor.code`` is the CAMEO code on the story's
+  date (``UKRGOV``, ``IGOUNO``, ``USAGOVBUS`` when the KB gives a fuller code in ``Actor.cameo``).
+* ``doc._.mentions``: ``[(Span, model.Mention)]`` in text order; ``Mention.how`` is the kind of
+  mention: person, organization, group, country, person-role ("the president" with no holder
+  found), pronoun.
+* ``doc._.token_actors``: ``{token index: [actor_id, ...]}`` for every token of a mention and its
+  head, pronouns included ("he" -> the person it stands for): the events stage reads roles from it.
+
+Canonical ids are stable across stories: a known actor keeps its KB id ("zelenskyy",
+"nicolas-maduro"); an unknown person is "person:<slug>", an unknown organization "org:<slug>"; a
+generic group is "agent:<CODE>" ("agent:RUSMIL"), so "Russian forces", "Russian soldiers" and "the
+Russian army" count as one actor everywhere.
+
+Steps: names from NER (corrected by storyline_entities with the actor KB, kb/actorbook.py) are
+looked up in the KB with the office held on the story's date (transliteration variants by fuzzy
+match among the hand-kept people); a title before a name, an appositive, or a body named in the
+title ("Pentagon spokesman") gives an unknown person's country and role; countries named as
+participants and capitals standing for their government; group nouns with a role (kb/roles.tsv)
+and their country (a demonym, "of/in X", a known body as modifier). Then coreference: a surname is
+the person named in full (a known person is never an organization), a definite title is the one
+person given that title before ("the president"), "the ministry"/"police" is the same body named
+before with its country, an acronym or last word is an organization named in full before ("the
+ITC", "the council"), pronouns go to the nearest compatible mention, a subject preferred. No
+country ever comes from the dateline or the story's places; when every actor with a country has
+the same one, local people and bodies without one take it (the story's one nation). States that no
+longer exist are coded by the story's date (kb/historical_countries.tsv: SUN before 1992). No
+coreference model ships for spaCy 3.8 offline (coreferee's English model is a separate download),
+hence these rules.
 """
 from __future__ import annotations
 
