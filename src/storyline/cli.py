@@ -341,14 +341,25 @@ def _event_table(rows: list[dict]) -> tuple[list[str], list[tuple]]:
 @_reporting_query_errors
 @_with_event_filters
 def events(db: DbOpt = Path(DEFAULT_DB), limit: LimitOpt = None, offset: OffsetOpt = None, sort: SortOpt = None,
-           format: GeoFmtOpt = GeoFmt.table, *, filters) -> None:
+           format: GeoFmtOpt = GeoFmt.table,
+           canonical: Annotated[bool, typer.Option("--canonical", help="One row per real-world event (see "
+                                                   "`storyline dedup`): the events with a mention that "
+                                                   "matches the filters, with their numbers of reports.")] = False,
+           *, filters) -> None:
     """Events: who did what to whom, when, where, with the sentence they came from.
 
     Filters combine with AND; see `storyline codes columns` for the columns of -f json/csv."""
-    from .query import select_events
+    from .query import select_canonical_events, select_events
 
     filters.limit, filters.offset = limit, offset
     filters.sort = tuple(p.strip() for p in (sort or "").split(",") if p.strip())
+    if canonical:
+        if format is GeoFmt.geojson:
+            raise typer.BadParameter("--canonical lists have no coordinates: use table, json or csv")
+        with _open(db) as st:
+            res = select_canonical_events(st, filters)
+        _emit(res.columns, res.rows, format, "canonical events")
+        return
     with _open(db) as st:
         res = select_events(st, filters)
     if format is GeoFmt.table:
@@ -562,23 +573,18 @@ def show(story_id: Annotated[str, typer.Argument(metavar="STORY_ID", help="A sto
 
 # ---------------------------------------------------------------- sql, export, codes
 
-_READ_ONLY = {"SELECT", "EXPLAIN", "PRAGMA"}
-
-
 @app.command()
 def sql(query: Annotated[str, typer.Argument(metavar="QUERY", help="A SELECT statement (the database is opened "
                                                                    "read-only).")],
         db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table) -> None:
     """Run a read-only SQL query against the database."""
+    from .query import QueryError, check_read_only_sql
+
     with _open(db) as st:
         try:
-            statements = st.con.extract_statements(query)
-        except Exception as e:  # duckdb.ParserException: the user needs the message and the caret
+            check_read_only_sql(st.con, query)  # the same guard as the web's SQL page
+        except QueryError as e:
             _fail(str(e))
-        kinds = [s.type.name for s in statements]
-        if not statements or any(k not in _READ_ONLY for k in kinds):
-            _fail(f"only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE) are allowed, not "
-                  f"{', '.join(k for k in kinds if k not in _READ_ONLY) or 'an empty query'}")
         try:
             c, rows = st.query(query)
         except Exception as e:  # duckdb raises many kinds; the message is what the user needs
@@ -643,5 +649,39 @@ def codes(topic: Annotated[Optional[Topic], typer.Argument(metavar="[TOPIC]", he
             _emit(header, rows, format, title, wrap={"description"})
 
 
+@app.command()
+def serve(db: DbOpt = Path(DEFAULT_DB),
+          host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          timeout: Annotated[float, typer.Option(help="Seconds any one query may run.")] = 10.0) -> None:
+    """Web pages over the database: events, timeline, map, stories, actors, places, SQL; JSON API at
+    /api (docs at /docs). Reads a snapshot that follows the file, so an ingest can write meanwhile."""
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database (run `storyline ingest` first)")
+        raise typer.Exit(2)
+    import uvicorn
+
+    from .web import create_app
+
+    err.print(f"serving {db} at http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(db, statement_timeout=timeout), host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def dedup(db: DbOpt = Path(DEFAULT_DB),
+          rebuild: Annotated[bool, typer.Option("--rebuild", help="Regroup every mention from scratch.")] = False) -> None:
+    """Group the event mentions of all stories into canonical (real-world) events. `ingest` runs
+    this at its end; run it yourself after `import`, or with --rebuild after changing kb/dedup.tsv."""
+    from .dedup import dedup as run_dedup
+
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database (run `storyline ingest` first)")
+        raise typer.Exit(2)
+    with Store(db) as store:
+        summary = run_dedup(store.con, rebuild=rebuild)
+    err.print(f"{summary.mentions} event mentions, {summary.linked} newly linked, "
+              f"{summary.canonical} canonical events -> {db}")

@@ -24,6 +24,7 @@ class IngestSummary:
     quotes: int = 0
     rejects: list[Reject] = field(default_factory=list)
     skipped: dict[str, list[str]] = field(default_factory=dict)  # suffix -> files in folders not read
+    canonical: int | None = None  # canonical events in the database after this ingest
 
 
 class ErrorLog:
@@ -112,6 +113,10 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
         # a path that does not exist is a mistake on the command line, not input to keep
         store.write_rejects(r for r in summary.rejects if r.reason != "missing")
         store.clear_rejects(*_cleared(read_ok, summary.rejects))
+        if summary.stories:  # new mentions join the canonical events (storyline/dedup.py)
+            from .dedup import dedup
+
+            summary.canonical = dedup(store.con).canonical
     return summary
 
 

