@@ -39,16 +39,21 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def build_nlp(model: str = MODEL, petrarch: dict | None = None) -> Language:
+def build_nlp(model: str = MODEL, petrarch: dict | None = None, actors: Iterable | None = None) -> Language:
     """The English model with storyline's stages appended. With `petrarch` (paths: verbs, actors,
-    agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv."""
+    agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv.
+    `actors`: user actor dictionaries (our TSV or PETRARCH format, kb/actorbook.py) that add to
+    and override the shipped actor KB in the default coder."""
     nlp = spacy.load(model)
     nlp.add_pipe("storyline_paragraphs", before="parser")
+    actor_files = [str(p) for p in actors or ()]
     for stage in STAGES:
         if stage == "storyline_events" and petrarch:
             config = {k: ([str(p) for p in v] if k == "actors" else str(v) if v else None)
                       for k, v in petrarch.items()}
             nlp.add_pipe("storyline_petrarch", config=config)
+        elif stage in ("storyline_entities", "storyline_actors") and actor_files:
+            nlp.add_pipe(stage, config={"actor_files": actor_files})
         else:
             nlp.add_pipe(stage)
     return nlp
@@ -57,8 +62,9 @@ def build_nlp(model: str = MODEL, petrarch: dict | None = None) -> Language:
 class Pipeline:
     """Analyze stories one at a time or in batches (spaCy's nlp.pipe underneath)."""
 
-    def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None):
-        self.nlp = nlp or build_nlp(petrarch=petrarch)
+    def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None,
+                 actors: Iterable | None = None):
+        self.nlp = nlp or build_nlp(petrarch=petrarch, actors=actors)
         self.batch_size = batch_size
 
     def _doc(self, story: Story) -> Doc:
