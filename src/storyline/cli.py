@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from .store import DEFAULT_DB, Store
+from .store import DEFAULT_DB, DatabaseBusy, Store
 
 app = typer.Typer(help="storyline: who did what to whom, when, where — and who said what — from dated news stories.",
                   no_args_is_help=True, add_completion=False)
@@ -38,12 +38,15 @@ class Fmt(str, Enum):
 FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _open(db: Path) -> Store:
+def _open(db: Path, allow_files: bool = True) -> Store:
     try:
-        return Store(db, read_only=True)
+        return Store(db, read_only=True, allow_files=allow_files)
     except FileNotFoundError as e:
         err.print(f"[red]error:[/] {e}")
         raise typer.Exit(2)
+    except DatabaseBusy as e:
+        err.print(f"[red]error:[/] {escape(str(e))}")
+        raise typer.Exit(3)
 
 
 def _emit(cols: list[str], rows: list[tuple], fmt: Fmt, title: str, wrap: set[str] = frozenset()) -> None:
@@ -103,17 +106,27 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recu
                                                           "code events with it instead of storyline's own verbs.")] = None,
            actors: Annotated[Optional[list[Path]], typer.Option(help="PETRARCH actor dictionary (repeatable).")] = None,
            agents: Annotated[Optional[Path], typer.Option(help="PETRARCH agent dictionary.")] = None,
-           discards: Annotated[Optional[Path], typer.Option(help="PETRARCH discard list.")] = None) -> None:
+           discards: Annotated[Optional[Path], typer.Option(help="PETRARCH discard list.")] = None,
+           jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes analyzing stories "
+                                                       "(default: all cores); one more process reads and writes.")] = None,
+           timeout: Annotated[float, typer.Option(help="Seconds a worker may go without finishing a story; a "
+                                                  "story that hangs it is rejected with reason 'timeout'.")] = 120.0) -> None:
     """Analyze stories into the database. Bad input is reported and kept in the rejects table."""
+    import functools
+    import os
+
+    from .pipeline import Pipeline
     from .runner import ingest as run_ingest
 
-    pipeline = None
+    make_pipeline = Pipeline
     if verbs is not None:
-        from .pipeline import Pipeline
-
-        pipeline = Pipeline(petrarch={"verbs": verbs, "actors": actors or [], "agents": agents, "discards": discards})
+        make_pipeline = functools.partial(Pipeline, petrarch={"verbs": verbs, "actors": actors or [], "agents": agents,
+                                                              "discards": discards})
     elif actors or agents or discards:
         raise typer.BadParameter("--actors/--agents/--discards need --verbs (PETRARCH mode)")
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise typer.BadParameter("--jobs must be 1 or more")
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} read"),
                   TimeElapsedColumn(), console=err, transient=False) as progress:
@@ -125,8 +138,18 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, folders (recu
         def rejected(r) -> None:
             progress.console.print(f"[yellow]rejected[/] {escape(str(r))}")
 
-        summary = run_ingest(paths, db, pipeline=pipeline, batch_size=batch_size, max_chars=max_chars, fmt=format,
-                             on_story=seen, on_reject=rejected)
+        try:
+            summary = run_ingest(paths, db, jobs=jobs, make_pipeline=make_pipeline, timeout=timeout,
+                                 batch_size=batch_size, max_chars=max_chars, fmt=format, on_story=seen,
+                                 on_reject=rejected)
+        except DatabaseBusy as e:
+            progress.stop()
+            err.print(f"[red]error:[/] {escape(str(e))}")
+            raise typer.Exit(3)
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print("interrupted: the batches written so far are kept; run the same command again to go on")
+            raise typer.Exit(130)
         progress.update(task, description="done")
     err.print(f"{summary.stories} stories written, {summary.unchanged} unchanged, {summary.events} events, "
               f"{summary.quotes} quotes, {len(summary.rejects)} rejected -> {db}")

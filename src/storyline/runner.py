@@ -12,7 +12,8 @@ import duckdb
 from .ingest import DEFAULT_MAX_CHARS, dedupe, read_paths
 from .model import Analysis, Reject, Story
 from .pipeline import Failure, Pipeline, default_pipeline
-from .store import Store
+from .store import Store, WriterLock
+from .workers import WorkerPool
 
 
 @dataclass
@@ -41,9 +42,9 @@ class ErrorLog:
                     f"story {story_id}: {reject.reason} in {reject.stage}: {reject.detail}\n{traceback.rstrip()}\n")
 
 
-def failure_reject(failure: Failure, reason: str = "error") -> Reject:
+def failure_reject(failure: Failure) -> Reject:
     origin = failure.story.origin
-    return Reject(origin.source if origin else failure.story.id, origin.line if origin else 0, reason,
+    return Reject(origin.source if origin else failure.story.id, origin.line if origin else 0, failure.reason,
                   failure.message[:500], stage=failure.stage)
 
 
@@ -54,19 +55,31 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | None = None,
+           jobs: int = 0, make_pipeline: Callable[[], Pipeline] | None = None, timeout: float | None = None,
            batch_size: int = 64, max_chars: int = DEFAULT_MAX_CHARS, fmt: str | None = None,
            on_story: Callable[[Story | Reject], None] | None = None,
            on_reject: Callable[[Reject], None] | None = None,
            error_log: str | Path | None = None) -> IngestSummary:
-    """Analyze every story under `paths` into the database `db`; bad input becomes rejects, and so
-    does a story that makes a stage raise (reason `error`, traceback in `error_log`, by default
-    DB.errors.log): the rest of its batch is written."""
-    pipeline = pipeline or default_pipeline()
+    """Analyze every story under `paths` into the database `db`.
+
+    Bad input becomes rejects, and so does a story that makes a stage raise (reason `error`, the
+    traceback in `error_log`, by default DB.errors.log): the rest of its batch is written.
+
+    jobs=0 analyzes in this process with `pipeline` (default: the shared default pipeline). jobs=N
+    runs N worker processes, each building its pipeline with `make_pipeline` (a picklable callable,
+    default `Pipeline`), while this process reads, writes and keeps the order, so the database ends
+    the same as with one process. With workers, `timeout` (seconds without a story finishing) kills
+    a hung worker and rejects the story that hung it with reason `timeout`.
+    """
+    if jobs and pipeline is not None:
+        raise ValueError("worker processes build their own pipeline: pass make_pipeline, not pipeline")
     summary = IngestSummary()
     log = ErrorLog(error_log or ErrorLog.beside(db))
+    unwritten: list[Reject] = []
 
     def reject(r: Reject) -> None:
         summary.rejects.append(r)
+        unwritten.append(r)
         if on_reject:
             on_reject(r)
 
@@ -79,28 +92,58 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
             else:
                 yield rec
 
-    def fail(failure: Failure, reason: str = "error") -> None:
-        r = failure_reject(failure, reason)
-        log.write(r, failure.story.id, failure.traceback)
+    def fail(failure: Failure) -> None:
+        r = failure_reject(failure)
+        log.write(r, failure.story.id, failure.traceback or "(no traceback: the worker was stopped)")
         reject(r)
 
-    with Store(db) as store:
-        for batch in _batches(stories(), batch_size):
-            todo, unchanged, duplicates = store.triage(batch)
-            analyses = []
-            for result in pipeline.pipe_guarded(todo):
-                if isinstance(result, Failure):
-                    fail(result)
-                else:
-                    analyses.append(result)
-            summary.stories += _write_isolated(store, analyses, fail)
-            summary.unchanged += unchanged
-            summary.events += sum(len(a.events) for a in analyses)
-            summary.quotes += sum(len(a.quotes) for a in analyses)
-            for r in duplicates:
-                reject(r)
-        store.write_rejects(summary.rejects)
+    with WriterLock(db) as lock, Store(db) as store:
+        def to_analyze() -> Iterator[list[Story]]:
+            for batch in _batches(stories(), batch_size):
+                store.yield_to_readers(lock)
+                todo, unchanged, duplicates = store.triage(batch)
+                summary.unchanged += unchanged
+                for r in duplicates:
+                    reject(r)
+                yield todo
+
+        if jobs:
+            pool = WorkerPool(jobs, make_pipeline or Pipeline, timeout=timeout)
+        else:
+            pool = _InProcess(pipeline or default_pipeline())
+        with pool:
+            for results in pool.map(to_analyze()):
+                analyses = []
+                for result in results:
+                    if isinstance(result, Failure):
+                        fail(result)
+                    else:
+                        analyses.append(result)
+                summary.stories += _write_isolated(store, analyses, fail)
+                summary.events += sum(len(a.events) for a in analyses)
+                summary.quotes += sum(len(a.quotes) for a in analyses)
+                store.write_rejects(unwritten)
+                unwritten.clear()
+                store.yield_to_readers(lock)
+        store.write_rejects(unwritten)
     return summary
+
+
+class _InProcess:
+    """The WorkerPool interface over a pipeline in this process (no time limit)."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+
+    def __enter__(self) -> "_InProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def map(self, batches: Iterable[list[Story]]) -> Iterator[list[Analysis | Failure]]:
+        for batch in batches:
+            yield list(self.pipeline.pipe_guarded(batch))
 
 
 def _write_isolated(store: Store, analyses: list[Analysis], fail: Callable[[Failure], None]) -> int:

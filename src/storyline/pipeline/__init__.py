@@ -152,6 +152,7 @@ class Failure:
     stage: str
     message: str
     traceback: str
+    reason: str = "error"  # or "timeout": the story took too long and its worker was stopped
 
     @classmethod
     def of(cls, story: Story, stage: str, err: BaseException) -> "Failure":
