@@ -121,3 +121,58 @@ def test_readers_get_in_while_an_ingest_runs(tmp_path):
     assert max(waits) < 10
     with Store(db, read_only=True) as st:
         assert st.query("SELECT count(*) FROM stories")[1] == [(120,)]
+
+
+def test_sql_cannot_read_files_unless_allowed(tmp_path):
+    db = tmp_path / "x.duckdb"
+    Store(db).close()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the secret", encoding="utf-8")
+    q = f"SELECT content FROM read_text('{secret}')"
+    res = runner.invoke(app, ["sql", q, "--db", str(db)])
+    assert res.exit_code == 2 and "the secret" not in res.output and "--allow-files" in res.output
+    # nor can the query switch it back on
+    with Store.serving(db) as st:
+        with pytest.raises(duckdb.Error):
+            st.query("SET enable_external_access = true")
+        with pytest.raises(duckdb.Error):
+            st.query(q)
+    res = runner.invoke(app, ["sql", q, "--db", str(db), "--allow-files", "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout) == [{"content": "the secret"}]
+
+
+def test_a_served_query_has_a_time_limit(tmp_path):
+    from storyline.store import QueryTimeout
+
+    db = tmp_path / "x.duckdb"
+    Store(db).close()
+    with Store.serving(db) as st:
+        t0 = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            st.query("SELECT count(*) FROM range(1000000000000) a", timeout=0.5)
+        assert time.monotonic() - t0 < 10
+        assert st.query("SELECT 42", timeout=5)[1] == [(42,)]  # the connection still works
+
+
+def test_check_finds_what_is_wrong(tmp_path):
+    db = tmp_path / "x.duckdb"
+    res = runner.invoke(app, ["check", "--db", str(db)])
+    assert res.exit_code == 2  # no such database
+    with Store(db) as st:
+        st.con.execute("INSERT INTO stories (story_id, date, content_hash, text, n_chars) "
+                       "VALUES ('s1', '2021-01-01', 'h', 'Paris is far.', 13)")
+        st.con.execute("INSERT INTO place_mentions (story_id, start, \"end\", text) VALUES ('s1', 0, 5, 'Paris')")
+    assert runner.invoke(app, ["check", "--db", str(db)]).exit_code == 0
+    with Store(db) as st:
+        st.con.execute("INSERT INTO place_mentions (story_id, start, \"end\", text, geonameid) "
+                       "VALUES ('s1', 9, 40, 'far.', 2988507)")
+        st.con.execute("INSERT INTO events (story_id, event_no, sentence_start, sentence_end) VALUES ('gone', 0, 0, 1)")
+        st.con.execute("INSERT INTO mentions (story_id, start, \"end\", text) VALUES ('s1', 0, 5, 'Pari')")
+    res = runner.invoke(app, ["check", "--db", str(db)])
+    out = " ".join(res.output.split())
+    assert res.exit_code == 1
+    assert "events rows whose story is not in stories (orphans): 1 row (e.g. story gone)" in out
+    assert "place_mentions.geonameid naming no row of places: 1 row" in out
+    assert "place_mentions.start..end outside the story's text: 1 row (e.g. story s1 at 9..40)" in out
+    assert "mentions.text differing from the story's text at its offsets: 1 row" in out
+    assert "4 problem(s)" in out

@@ -292,18 +292,41 @@ def show(story_id: Annotated[str, typer.Argument(help="A story id (a unique pref
 
 @app.command()
 def sql(query: Annotated[str, typer.Argument(help="A SELECT statement (the database is opened read-only).")],
-        db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table) -> None:
-    """Run a read-only SQL query against the database."""
+        db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table,
+        allow_files: Annotated[bool, typer.Option("--allow-files", help="Let the query read files and other "
+                                                  "databases (read_csv, read_text, ATTACH...); off by default.")] = False
+        ) -> None:
+    """Run a read-only SQL query against the database. Without --allow-files, DuckDB's external access
+    is off (no files, other databases or extensions) and cannot be switched back on from the query."""
     if not re.match(r"^\s*(select|with|describe|show|pragma|summarize|from)\b", query, re.IGNORECASE):
         err.print("[red]error:[/] only read-only queries (SELECT, WITH, DESCRIBE, SHOW) are allowed")
         raise typer.Exit(2)
-    with _open(db) as st:
+    with _open(db, allow_files=allow_files) as st:
         try:
             c, rows = st.query(query)
         except Exception as e:  # duckdb raises many kinds; the message is what the user needs
-            err.print(f"[red]error:[/] {e}")
+            hint = " (--allow-files lets a query read files)" if "disabled by configuration" in str(e) else ""
+            err.print(f"[red]error:[/] {escape(str(e))}{hint}")
             raise typer.Exit(2)
     _emit(c, rows, format, "result")
+
+
+@app.command()
+def check(db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Verify a database: schema version, references between tables, offsets inside the story text,
+    no orphan rows. Says what is wrong; exit code 1 if anything is."""
+    from .check import check as run_check
+
+    with _open(db) as st:
+        version, problems = run_check(st)
+        counts = st.counts() if version else {}
+    for p in problems:
+        err.print(f"[red]problem:[/] {escape(str(p))}")
+    summary = ", ".join(f"{n:,} {t}" for t, n in counts.items())
+    if problems:
+        err.print(f"{db}: schema {version}, {summary}: {len(problems)} problem(s)")
+        raise typer.Exit(1)
+    err.print(f"{db}: ok (schema {version}, {summary})")
 
 
 @app.command()
