@@ -330,6 +330,43 @@ def check(db: DbOpt = Path(DEFAULT_DB)) -> None:
 
 
 @app.command()
+def spark(inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="JSON Lines, CSV or Parquet files or "
+                                                      "folders, local or on object storage (s3a://, gs://, hdfs://).")],
+          out_dir: Annotated[str, typer.Option("--out", help="Folder for the Parquet tables.")],
+          master: Annotated[str, typer.Option(help="Spark master: local[*], spark://host:7077, yarn, k8s://...")]
+          = "local[*]",
+          partitions: Annotated[Optional[int], typer.Option(help="Input partitions (default: 4 per core).")] = None,
+          conf: Annotated[Optional[list[str]], typer.Option(help="Spark setting KEY=VALUE (repeatable).")] = None
+          ) -> None:
+    """Analyze stories on Spark into Parquet tables with the database's schema (needs storyline[spark])."""
+    try:
+        from .spark import run
+    except ImportError:
+        err.print("[red]error:[/] Spark support is an extra: pip install 'storyline[spark]'")
+        raise typer.Exit(2)
+    settings = dict(kv.split("=", 1) for kv in conf or [])
+    counts = run(inputs, out_dir, master=master, partitions=partitions, conf=settings)
+    err.print(", ".join(f"{n:,} {t}" for t, n in counts.items()) + f" -> {out_dir}")
+
+
+@app.command("import")
+def import_(folder: Annotated[Path, typer.Argument(help="A folder written by `storyline spark --out`.")],
+            db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Load Parquet tables written by `storyline spark` into the database (stories already there are replaced)."""
+    from .spark import import_tables
+
+    if not folder.is_dir():
+        err.print(f"[red]error:[/] {folder}: no such folder")
+        raise typer.Exit(2)
+    try:
+        counts = import_tables(folder, db)
+    except DatabaseBusy as e:
+        err.print(f"[red]error:[/] {escape(str(e))}")
+        raise typer.Exit(3)
+    err.print(", ".join(f"{n:,} {t}" for t, n in counts.items()) + f" imported -> {db}")
+
+
+@app.command()
 def export(out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Folder (a file for geojson).")],
            format: Annotated[str, typer.Option("--format", "-f", help="parquet, csv, jsonl or geojson")] = "parquet",
            db: DbOpt = Path(DEFAULT_DB)) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -23,6 +24,8 @@ class IngestSummary:
     events: int = 0
     quotes: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    seconds: float = 0.0  # the whole ingest
+    load_seconds: float = 0.0  # of which waiting for the pipeline to load (workers, or the default pipeline)
 
 
 class ErrorLog:
@@ -73,6 +76,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
     """
     if jobs and pipeline is not None:
         raise ValueError("worker processes build their own pipeline: pass make_pipeline, not pipeline")
+    started = time.monotonic()
     summary = IngestSummary()
     log = ErrorLog(error_log or ErrorLog.beside(db))
     unwritten: list[Reject] = []
@@ -110,7 +114,9 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
         if jobs:
             pool = WorkerPool(jobs, make_pipeline or Pipeline, timeout=timeout)
         else:
+            t0 = time.monotonic()
             pool = _InProcess(pipeline or default_pipeline())
+            pool.load_seconds = time.monotonic() - t0
         with pool:
             for results in pool.map(to_analyze()):
                 analyses = []
@@ -125,12 +131,16 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
                 store.write_rejects(unwritten)
                 unwritten.clear()
                 store.yield_to_readers(lock)
+            summary.load_seconds = pool.load_seconds
         store.write_rejects(unwritten)
+    summary.seconds = time.monotonic() - started
     return summary
 
 
 class _InProcess:
     """The WorkerPool interface over a pipeline in this process (no time limit)."""
+
+    load_seconds = 0.0
 
     def __init__(self, pipeline: Pipeline):
         self.pipeline = pipeline

@@ -79,6 +79,8 @@ class WorkerPool:
         self.load_timeout = load_timeout  # building the pipeline (model, gazetteer) is not a story's time
         self.ctx = mp.get_context("spawn")  # fork would copy the parent's threads' locks (DuckDB, rich)
         self.workers: list[_Worker] = []
+        self.started = 0.0
+        self.load_seconds = 0.0  # from starting the workers until the last one was ready
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -132,6 +134,7 @@ class WorkerPool:
                     queue.append(_Task(next_in, list(range(len(stories))), stories))
                 next_in += 1
             if queue and not self.workers:
+                self.started = time.monotonic()
                 self.workers = [self._start() for _ in range(self.jobs)]
             # each worker holds its current task and the next, so it never waits while we write
             for w in self.workers:
@@ -165,6 +168,8 @@ class WorkerPool:
                 raise RuntimeError(f"a worker could not build the pipeline: {payload}")
             if kind == "ready":
                 w.ready = True
+                if all(x.ready for x in self.workers) and not self.load_seconds:
+                    self.load_seconds = time.monotonic() - self.started
             elif kind == "result":
                 task = w.tasks[0]
                 pending[task.batch].results[task.positions[w.returned]] = payload
