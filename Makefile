@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED_EXAMPLE := ../shared/examples/kherson-2022-11-15.txt
 EXAMPLE := $(if $(wildcard $(SHARED_EXAMPLE)),$(SHARED_EXAMPLE),examples/kherson-2022-11-15.txt)
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench clean browser
 
 $(BIN)/storyline: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,7 +26,22 @@ demo: install
 	$(BIN)/storyline ingest --db demo.duckdb $(EXAMPLE)
 	$(BIN)/storyline events --db demo.duckdb
 
-test: install $(VENV)/.spark-extra
+# Browser tests drive Debian's chromium (never a downloaded browser build); CI runs as root on a
+# clean machine, so the test target installs it when it is missing.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "warning: browser tests need Debian's chromium (apt-get install chromium); they are skipped"; \
+	fi
+
+browser: $(CHROMIUM)
+
+test: install $(CHROMIUM) $(VENV)/.spark-extra
 	$(BIN)/python -m pytest
 
 bench: install

@@ -10,6 +10,8 @@ INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT). CRIME, dropped from PLOVER (manual, "A
 has no category to map to: such records would be left out and counted.
 
 Measures:
+Only events of the political domain count (what `storyline events` lists by default).
+
 - type precision, recall and F1, micro-averaged: per record, the distinct PLOVER types storyline
   codes in the sentence against the gold type (a type coded that is not the gold one is a false
   positive), and per category;
@@ -91,7 +93,7 @@ def main() -> None:
     t0 = time.perf_counter()
     for rec, analysis in progress(zip(records, pipeline.pipe(stories)), total=len(records), description="events"):
         gold = OLD_TO_NEW.get(rec["event"], rec["event"])
-        events = [e for e in analysis.events if not e.negated]
+        events = [e for e in analysis.events if not e.negated and e.domain == "political"]
         predicted = {e.plover_type for e in events}
         if gold in predicted:
             tp[gold] += 1
@@ -159,7 +161,8 @@ def devset_scores(pipeline, folder: Path, show: int = 0) -> dict:
     for story, analysis in zip(stories, pipeline.pipe(Story(text=s["text"], date=s["date"], id=s["id"])
                                                       for s in stories)):
         code = lambda i: (analysis.actors[i].code if i in analysis.actors else "").replace("---", "")  # noqa: E731
-        coded = [e for e in analysis.events if e.modality not in ("hypothetical", "question")]
+        coded = [e for e in analysis.events if e.modality not in ("hypothetical", "question")
+                 and e.domain == "political"]
         for typ, s_id, t_id, trigger in story["events"]:
             match = next((e for e in coded if e.plover_type == typ), None)
             if match is None:

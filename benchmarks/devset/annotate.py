@@ -1,7 +1,7 @@
 """The annotator's tool for the event set: splits a document into sentences, shows them numbered,
 and compiles the hand-written batch files (events/src/*.ann) into the standoff JSONL splits.
 
-    python benchmarks/devset/annotate.py show CORPUS DOC [--fix "merge=3+4 cut=5/The talks"]
+    python benchmarks/devset/annotate.py show CORPUS DOC [--fix "merge=3+4 cut=5/The_talks"]
     python benchmarks/devset/annotate.py build          # events/src/*.ann -> events/{train,dev,test}.jsonl
     python benchmarks/devset/annotate.py build --second # events/second/*.ann -> events/second_pass.jsonl
 
@@ -10,7 +10,7 @@ script finds them in the document.
 
 Batch file format (one block per document, a contiguous run of its sentences):
 
-    @reuters 1234 s0-s14 [merge=3+4] [cut=5/The talks] [skip=9]
+    @reuters 1234 s0-s14 [merge=3+4] [cut=5/The_talks] [skip=9]
     s2 | ACCUSE/allege | accused | Iran=IRN | United States=USA | mod=reported dom=business cameo=112
     s7 | note | free text kept in the sentence's "notes"
 
@@ -113,9 +113,11 @@ def split(text: str, corpus: str) -> list[tuple[int, int]]:
 
 
 def apply_fixes(text: str, spans: list[tuple[int, int]], fixes: dict[str, str]) -> list[tuple[int, int]]:
-    """Hand corrections of the splitter: merge=3+4 (join), cut=5/words (split before words)."""
+    """Hand corrections of the splitter: merge=3+4 (join), cut=5/words (split before words; write
+    blanks in words as _). Cuts are applied first; merges number the sentences after the cuts."""
     for group in filter(None, fixes.get("cut", "").split(",")):
         num, _, words = group.partition("/")
+        words = words.replace("_", " ")
         s, e = spans[int(num)]
         at = text.find(words, s, e)
         if at <= s:
@@ -293,7 +295,7 @@ def main() -> None:
     s = sub.add_parser("show")
     s.add_argument("corpus")
     s.add_argument("doc")
-    s.add_argument("--fix", default="", help='e.g. "merge=3+4 cut=5/The talks"')
+    s.add_argument("--fix", default="", help='e.g. "merge=3+4 cut=5/The_talks"')
     b = sub.add_parser("build")
     b.add_argument("--second", action="store_true")
     args = ap.parse_args()

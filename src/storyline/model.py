@@ -121,11 +121,15 @@ class Actor:
     role: str | None = None  # CAMEO/PLOVER role: GOV, MIL, REB, OPP, CVL, COP, JUD, MED, BUS, IGO, NGO, SPY
     aliases: list[str] = field(default_factory=list)
     description: str | None = None
+    cameo: str | None = None  # the full CAMEO code where it says more than country + role (USAGOVBUS, IGOEUREEC)
 
     @property
     def code(self) -> str:
         """CAMEO-style: country + role ("UKRGOV"); an international organization's own code comes
-        after its role ("IGOUNO", "NGOAMN"), as CAMEO writes them."""
+        after its role ("IGOUNO", "NGOAMN"), as CAMEO writes them; a dictionary's fuller code
+        ("IGOEUREEC") when the actor came with one."""
+        if self.cameo:
+            return self.cameo
         if self.role in ("IGO", "NGO") and self.country and not _is_country(self.country):
             return f"{self.role}{self.country}"
         return f"{self.country or '---'}{self.role or ''}"

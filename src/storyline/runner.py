@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from .ingest import DEFAULT_MAX_CHARS, dedupe, read_paths
+from .ingest.validate import DateOptions, using_dates
 from .model import Analysis, Reject, Story
 from .pipeline import Failure, Pipeline, default_pipeline
 from .store import Store, WriterLock
@@ -26,6 +27,7 @@ class IngestSummary:
     rejects: list[Reject] = field(default_factory=list)
     seconds: float = 0.0  # the whole ingest
     load_seconds: float = 0.0  # of which waiting for the pipeline to load (workers, or the default pipeline)
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # suffix -> files in folders not read
 
 
 class ErrorLog:
@@ -62,11 +64,13 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
            batch_size: int = 64, max_chars: int = DEFAULT_MAX_CHARS, fmt: str | None = None,
            on_story: Callable[[Story | Reject], None] | None = None,
            on_reject: Callable[[Reject], None] | None = None,
-           error_log: str | Path | None = None) -> IngestSummary:
+           error_log: str | Path | None = None,
+           dates: DateOptions | None = None) -> IngestSummary:
     """Analyze every story under `paths` into the database `db`.
 
     Bad input becomes rejects, and so does a story that makes a stage raise (reason `error`, the
-    traceback in `error_log`, by default DB.errors.log): the rest of its batch is written.
+    traceback in `error_log`, by default DB.errors.log): the rest of its batch is written. `dates`
+    says how to read input dates (a strptime format, a default for undated stories).
 
     jobs=0 analyzes in this process with `pipeline` (default: the shared default pipeline). jobs=N
     runs N worker processes, each building its pipeline with `make_pipeline` (a picklable callable,
@@ -80,6 +84,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
     summary = IngestSummary()
     log = ErrorLog(error_log or ErrorLog.beside(db))
     unwritten: list[Reject] = []
+    read_ok: set[tuple[str, int]] = set()  # (source, line) of every story read
 
     def reject(r: Reject) -> None:
         summary.rejects.append(r)
@@ -88,7 +93,12 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
             on_reject(r)
 
     def stories() -> Iterator[Story]:
-        for rec in dedupe(read_paths(paths, fmt=fmt, max_chars=max_chars)):
+        def skip(file: Path) -> None:
+            summary.skipped.setdefault(file.suffix.lower(), []).append(str(file))
+
+        for rec in dedupe(read_paths(paths, fmt=fmt, max_chars=max_chars, on_skip=skip)):
+            if isinstance(rec, Story) and rec.origin is not None:
+                read_ok.add((rec.origin.source, rec.origin.line))
             if on_story:
                 on_story(rec)
             if isinstance(rec, Reject):
@@ -101,7 +111,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
         log.write(r, failure.story.id, failure.traceback or "(no traceback: the worker was stopped)")
         reject(r)
 
-    with WriterLock(db) as lock, Store(db) as store:
+    with WriterLock(db) as lock, Store(db) as store, using_dates(dates):
         def to_analyze() -> Iterator[list[Story]]:
             for batch in _batches(stories(), batch_size):
                 store.yield_to_readers(lock)
@@ -128,11 +138,11 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
                 summary.stories += _write_isolated(store, analyses, fail)
                 summary.events += sum(len(a.events) for a in analyses)
                 summary.quotes += sum(len(a.quotes) for a in analyses)
-                store.write_rejects(unwritten)
-                unwritten.clear()
+                _write_rejects(store, unwritten)
                 store.yield_to_readers(lock)
             summary.load_seconds = pool.load_seconds
-        store.write_rejects(unwritten)
+        _write_rejects(store, unwritten)
+        store.clear_rejects(*_cleared(read_ok, summary.rejects))
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -154,6 +164,22 @@ class _InProcess:
     def map(self, batches: Iterable[list[Story]]) -> Iterator[list[Analysis | Failure]]:
         for batch in batches:
             yield list(self.pipeline.pipe_guarded(batch))
+
+
+def _write_rejects(store: Store, rejects: list[Reject]) -> None:
+    """Write the rejects gathered since the last batch (then forget them: memory stays bounded). A path
+    that does not exist is a mistake on the command line, not input to keep."""
+    store.write_rejects(r for r in rejects if r.reason != "missing")
+    rejects.clear()
+
+
+def _cleared(read_ok: set[tuple[str, int]], rejects: list[Reject]) -> tuple[set[str], set[tuple[str, int]]]:
+    """What earlier rejects this run has fixed: whole sources that now read with no reject at all,
+    and single records (source, line) that now read as stories."""
+    bad_lines = {(r.source, r.line) for r in rejects}
+    bad_sources = {r.source for r in rejects}
+    sources = {src for src, _ in read_ok} - bad_sources
+    return sources, read_ok - bad_lines
 
 
 def _write_isolated(store: Store, analyses: list[Analysis], fail: Callable[[Failure], None]) -> int:

@@ -129,9 +129,19 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE rejects ADD COLUMN stage VARCHAR;
     """,
+    # 6: canonical events (storyline/dedup.py): one row per real-world event, linked to its mentions
+    """
+    CREATE TABLE event_links (
+        story_id VARCHAR, event_no INTEGER, canonical_id VARCHAR NOT NULL, PRIMARY KEY (story_id, event_no));
+    CREATE TABLE canonical_events (
+        canonical_id VARCHAR PRIMARY KEY, plover_type VARCHAR, cameo VARCHAR, source_code VARCHAR,
+        target_code VARCHAR, source_id VARCHAR, target_id VARCHAR, date_value VARCHAR, date_earliest DATE,
+        date_latest DATE, date_basis VARCHAR, geonameid BIGINT, place_name VARCHAR, first_report DATE,
+        last_report DATE, n_mentions INTEGER, n_stories INTEGER, n_sources INTEGER);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events"]
+CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events", "event_links"]
 
 
 LOCK_WAIT = float(os.environ.get("STORYLINE_LOCK_WAIT", "30"))  # seconds a reader or writer waits for the file
@@ -390,6 +400,15 @@ class Store:
             self.con.executemany("INSERT INTO rejects (source, line, reason, detail, first_seen, stage) "
                                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
 
+    def clear_rejects(self, sources: Iterable[str], lines: Iterable[tuple[str, int]]) -> None:
+        """Forget rejects that a later ingest fixed: every reject of the given sources, and the
+        rejects of the given (source, line) records."""
+        sources, lines = list(sources), list(lines)
+        if sources:
+            self.con.execute("DELETE FROM rejects WHERE source IN (SELECT unnest(?))", [sources])
+        if lines:
+            self.con.executemany("DELETE FROM rejects WHERE source = ? AND line = ?", lines)
+
     # ---- reads ----
     def query(self, sql: str, params: Sequence | None = None,
               timeout: float | None = None) -> tuple[list[str], list[tuple]]:
@@ -412,6 +431,30 @@ class Store:
     def counts(self) -> dict[str, int]:
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ["stories", "events", "quotes", "actors", "places", "rejects"]}
+
+
+def _add_event_places(out: dict[str, list[dict]]) -> None:
+    """Every event with a place has its place row. An event placed by the story's focus country
+    (place_rule story-focus) names a country no place mention resolved to: its row comes from the
+    country KB. An id nothing can describe is dropped from the event (with its name kept), rather
+    than left pointing at no row."""
+    have = {r["geonameid"] for r in out["places"]}
+    missing = {r["geonameid"] for r in out["events"] if r["geonameid"] is not None} - have
+    if not missing:
+        return
+    from .kb import countries
+
+    by_id = {c.geonameid: c for c in countries().by_alpha3.values() if c.geonameid}
+    for gid in missing:
+        c = by_id.get(gid)
+        if c is not None and c.lat is not None:
+            out["places"].append(dict(geonameid=gid, name=c.name, country=c.alpha3, feature_class="A",
+                                      feature_code="PCLI", lat=c.lat, lon=c.lon, population=c.population,
+                                      admin1=None, admin2=None))
+            have.add(gid)
+    for r in out["events"]:
+        if r["geonameid"] is not None and r["geonameid"] not in have:
+            r["geonameid"] = None
 
 
 def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
@@ -465,6 +508,7 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
                 date_basis=e.date_basis, geonameid=e.place_id, place_name=e.place_name, place_rule=e.place_rule,
                 modality=e.modality, confidence=e.confidence, context=e.context, quote_no=e.quote_index,
                 domain=e.domain))
+    _add_event_places(out)
     # the same actor or place met twice in one batch is one row
     for table, key in (("actors", "actor_id"), ("places", "geonameid")):
         out[table] = list({r[key]: r for r in out[table]}.values())

@@ -6,7 +6,7 @@ line and the reason, and reading goes on with the next record.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..model import Reject, Story
@@ -53,8 +53,10 @@ def read_source(name: str, data: bytes, fmt: str | None = None,
 
 
 def read_paths(paths: Iterable[str | Path], fmt: str | None = None,
-               max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Story | Reject]:
-    """Yield a Story or a Reject for every record under the given paths ('-' is stdin)."""
+               max_chars: int = DEFAULT_MAX_CHARS,
+               on_skip: Callable[[Path], None] | None = None) -> Iterator[Story | Reject]:
+    """Yield a Story or a Reject for every record under the given paths ('-' is stdin). Files in a
+    folder whose suffix is no input format are skipped and passed to `on_skip`."""
     for raw in paths:
         if str(raw) == "-":
             yield from _guarded("<stdin>", read_source("<stdin>", sys.stdin.buffer.read(), fmt, max_chars))
@@ -66,6 +68,8 @@ def read_paths(paths: Iterable[str | Path], fmt: str | None = None,
         for file in _files(root):
             file_fmt = fmt or format_of(file)
             if file_fmt is None and root.is_dir():
+                if on_skip:
+                    on_skip(file)
                 continue  # a folder may hold other files (README, images): only known suffixes count
             data, problem = read_bytes(file)
             if problem:

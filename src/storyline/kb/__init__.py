@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-KB_VERSION = "2026.11.2"
+from . import actorbook
+from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
+
+KB_VERSION = "2026.11.3"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -98,51 +101,18 @@ def roles() -> dict[str, Role]:
     return out
 
 
-@dataclass
-class KnownActor:
-    id: str
-    name: str
-    kind: str
-    country: str | None
-    role: str | None
-    aliases: list[str]
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    description: str
-
-
-@dataclass
-class ActorBook:
-    rows: list[KnownActor]
-    by_alias: dict[str, list[KnownActor]] = field(default_factory=dict)
-
-    def lookup(self, name: str, on: dt.date | None = None) -> KnownActor | None:
-        """The known actor called `name`, in the office held on the given date."""
-        cands = self.by_alias.get(name.lower().removeprefix("the ").strip())
-        if not cands:
-            return None
-        if on is not None:
-            for c in cands:
-                if (c.valid_from is None or c.valid_from <= on) and (c.valid_to is None or on <= c.valid_to):
-                    return c
-        return cands[0]
-
-
-def _date(s: str) -> dt.date | None:
-    return dt.date.fromisoformat(s) if s else None
+@lru_cache(maxsize=4)
+def actors(user_files: tuple[str, ...] = ()) -> ActorBook:
+    """The actor knowledge base (kb/actorbook.py): generated Phoenix rows, hand-kept rows, then
+    the user's dictionaries (paths), each layer overriding the one before."""
+    return actorbook.build(set(countries().by_alpha3), user_files)
 
 
 @lru_cache(maxsize=1)
-def actors() -> ActorBook:
-    header = ["id", "name", "kind", "country", "role", "aliases", "from", "to", "description"]
-    rows = [KnownActor(r["id"], r["name"], r["kind"], r["country"] or None, r["role"] or None,
-                       [a for a in r["aliases"].split("|") if a], _date(r["from"]), _date(r["to"]),
-                       r["description"]) for r in _header_rows("actors.tsv", header)]
-    book = ActorBook(rows)
-    for a in rows:
-        for n in {a.name, *a.aliases}:
-            book.by_alias.setdefault(n.lower().removeprefix("the ").strip(), []).append(a)
-    return book
+def not_actors() -> dict[str, str]:
+    """Words that name no actor even when tagged as an organization: currency and unit
+    abbreviations of business news ("cts", "dlrs", "mln"), table words (kb/not_actors.tsv)."""
+    return {r["word"].lower(): r["kind"] for r in _header_rows("not_actors.tsv", ["word", "kind"])}
 
 
 @dataclass(frozen=True)
@@ -199,8 +169,12 @@ def speech_verbs() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def modality_words() -> dict[str, str]:
-    return {r["word"]: r["kind"] for r in _header_rows("modality.tsv", ["word", "kind"])}
+def modality_words() -> dict[str, frozenset[str]]:
+    """Word -> its kinds (a word may have several: "should" is hypothetical and an obligation)."""
+    out: dict[str, set[str]] = {}
+    for r in _header_rows("modality.tsv", ["word", "kind"]):
+        out.setdefault(r["word"], set()).add(r["kind"])
+    return {w: frozenset(k) for w, k in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -232,3 +206,65 @@ def event_prepositions() -> EventPrepositions:
             by_role.setdefault(r["role"], set()).add(r["preposition"])
     get = lambda role: frozenset(by_role.get(role, ()))  # noqa: E731
     return EventPrepositions(get("place"), get("target"), get("source"), get("noun-target"), recipient)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where a trigger's target and source are named: slots tried in order (kb/frames.tsv)."""
+
+    target: tuple[str, ...]
+    source: tuple[str, ...]
+    foreign: bool  # a country the source belongs to is no recipient (a leader visiting a town of their own)
+
+
+@lru_cache(maxsize=1)
+def frames() -> dict[tuple[str, str], Frame]:
+    """(key, pos) -> Frame; key is a lemma, "type:PLOVER" or "type:*"."""
+    out: dict[tuple[str, str], Frame] = {}
+    for r in _header_rows("frames.tsv", ["key", "pos", "target", "source", "places", "note"]):
+        out[(r["key"], r["pos"])] = Frame(tuple(s for s in r["target"].split("|") if s),
+                                          tuple(s for s in r["source"].split("|") if s), r["places"] == "foreign")
+    return out
+
+
+def frame_for(lemma: str, pos: str, plover: str) -> Frame:
+    table = frames()
+    return table.get((lemma, pos)) or table.get((f"type:{plover}", pos)) or table[("type:*", pos)]
+
+
+@lru_cache(maxsize=1)
+def support_verbs() -> dict[str, frozenset[str]]:
+    """Support verb lemma -> its particles ("" for none): "launched an offensive", "carried out a raid"."""
+    out: dict[str, set[str]] = {}
+    for r in _header_rows("support_verbs.tsv", ["lemma", "particle", "note"]):
+        out.setdefault(r["lemma"], set()).add(r["particle"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def complement_types() -> frozenset[str]:
+    """PLOVER types whose trigger's complement act is not coded on its own (kb/complements.tsv)."""
+    return frozenset(r["plover"] for r in _header_rows("complements.tsv", ["plover"]))
+
+
+@lru_cache(maxsize=1)
+def senses() -> dict[str, str]:
+    """Trigger lemma or "type:PLOVER" -> what its direct object must be (person, target)."""
+    return {r["key"]: r["object"] for r in _header_rows("senses.tsv", ["key", "object", "note"])}
+
+
+@lru_cache(maxsize=1)
+def object_nouns() -> dict[str, str]:
+    """Noun lemma -> person or target (kb/object_nouns.tsv, besides kb/roles.tsv's role nouns)."""
+    return {r["lemma"]: r["kind"] for r in _header_rows("object_nouns.tsv", ["lemma", "kind"])}
+
+
+@lru_cache(maxsize=1)
+def organization_words() -> dict[str, str]:
+    """Word of an organization's name -> political or business."""
+    return {r["word"]: r["kind"] for r in _header_rows("organizations.tsv", ["word", "kind"])}
+
+
+@lru_cache(maxsize=1)
+def business_cues() -> frozenset[str]:
+    return frozenset(r["lemma"] for r in _header_rows("business_cues.tsv", ["lemma"]))

@@ -20,7 +20,11 @@ from spacy.tokens import Doc, Span, Token
 from .. import kb
 from ..model import Actor, Mention
 
+TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "premier", "minister", "prime", "sen", "rep"}
 DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
+OWNER_PREPS = {"of", "in", "from"}
+PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
+LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
 ROLE_NAMES = {"GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
@@ -43,23 +47,28 @@ class _Ref:
     head: int  # token index of the mention's head
 
 
-@Language.factory("storyline_actors")
-def make_actor_linker(nlp: Language, name: str) -> "ActorLinker":
-    return ActorLinker()
+@Language.factory("storyline_actors", default_config={"actor_files": []})
+def make_actor_linker(nlp: Language, name: str, actor_files: list[str]) -> "ActorLinker":
+    return ActorLinker(actor_files)
 
 
 class ActorLinker:
-    def __init__(self) -> None:
-        self.book = kb.actors()
+    def __init__(self, actor_files: list[str] = ()) -> None:
+        self.book = kb.actors(tuple(str(p) for p in actor_files))
         self.roles = kb.roles()
         self.countries = kb.countries()
-        self.alias_keys = list(self.book.by_alias)
+        self.not_actors = kb.not_actors()
+        # transliteration variants are looked for among the hand-kept and user people only
+        # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
+        self.fuzzy_keys: dict[str, list[str]] = {}
+        for k, cands in self.book.by_alias.items():
+            if len(k) >= 5 and cands[0].layer >= 1 and cands[0].kind == "person":
+                self.fuzzy_keys.setdefault(k[0], []).append(k)
 
     # ---- entry point ----
     def __call__(self, doc: Doc) -> Doc:
         self.doc = doc
         self.date = doc._.story_date
-        self.focus = doc._.focus_country
         self.actors: dict[str, Actor] = {}
         self.refs: list[_Ref] = []
         self.surnames: dict[str, str] = {}  # surname -> person actor id, within this story
@@ -109,18 +118,53 @@ class ActorLinker:
         known = self.book.lookup(text, self.date)
         if known is None and len(text) >= 5:
             # transliteration variants of a known name: Zelenskyy / Zelenskiy / Zelenskyi / Zelensky
-            hit = process.extractOne(text.lower(), self.alias_keys, scorer=fuzz.ratio, score_cutoff=88)
+            low = text.lower()
+            hit = process.extractOne(low, self.fuzzy_keys.get(low[0], ()), scorer=fuzz.ratio, score_cutoff=88)
             if hit is not None:
                 known = self.book.lookup(hit[0], self.date)
         return known
 
+    def _known_by_surname(self, text: str):
+        """A known person found by the last word of a longer name, when the other words do not
+        contradict it: "President Maduro" and "Nicolas Maduro" are Nicolas Maduro, "Moros Maduro"
+        too, but "Maria Maduro" is somebody else."""
+        words = text.split()
+        known = self._known(words[-1]) if len(words) > 1 else None
+        if known is None or known.kind != "person":
+            return None
+        names = " ".join([known.name, *known.aliases]).lower()
+        for w in words[:-1]:
+            wl = w.lower().rstrip(".")
+            if wl not in names and wl not in self.roles and wl not in TITLE_WORDS:
+                return None
+        return known
+
+    def _from_kb(self, known, kind: str | None = None) -> Actor:
+        return Actor(known.id, known.name, kind or known.kind, known.country, known.role, [],
+                     known.description or None, known.code or None)
+
     def _person(self, ent: Span) -> None:
         text = re.sub(r"[’']s$", "", ent.text).strip()
         surname = text.split()[-1].lower()
-        known = self._known(text) or (self._known(text.split()[-1]) if " " in text else None)
-        if known is not None and known.kind == "person":
-            actor = Actor(known.id, known.name, "person", known.country, known.role, [], known.description)
+        known = self._known(text)
+        if known is not None and known.kind != "person":
+            # a person listed under an organization's entry (a group's leader): the person, with its code
+            actor = Actor(f"person:{slug(text)}", text, "person", known.country, known.role, [], known.name,
+                          known.code or None)
+            self.surnames[surname] = actor.id
+            self._add(actor, ent, "person", alias=text)
+            return
+        known = known or self._known_by_surname(text)
+        if known is not None:
             self.surnames[surname] = known.id
+            actor = self._from_kb(known, "person")
+            if known.layer == 0 and known.id not in self.actors:
+                # the generated dictionaries end in 2014 and leave many offices open: a title in
+                # the text ("opposition leader Raila Odinga") says more about the story's date
+                country, role, description = self._person_context(ent)
+                if role and role != known.role or country and country != known.country:
+                    actor = Actor(known.id, known.name, "person", country or known.country, role or known.role,
+                                  [], description)
             self._add(actor, ent, "person", alias=text)
             return
         same = self.surnames.get(surname)
@@ -132,7 +176,8 @@ class ActorLinker:
             self._add(self.actors[same], ent, "person", alias=text)
             return
         country, role, description = self._person_context(ent)
-        actor = Actor(f"person:{slug(text)}", text, "person", country or self.focus, role or "CVL", [], description)
+        # no country from the dateline or the story's places: only what the text says of the person
+        actor = Actor(f"person:{slug(text)}", text, "person", country, role or "CVL", [], description)
         self.surnames[surname] = actor.id
         self._add(actor, ent, "person", alias=text)
 
@@ -181,15 +226,44 @@ class ActorLinker:
 
     def _org(self, ent: Span) -> None:
         text = ent.text.removeprefix("the ").removeprefix("The ")
+        text = re.sub(r"[’']s$", "", text).strip()
+        if not self._actor_name(ent, text):
+            return
+        same = self.surnames.get(text.lower())
+        if same is not None:  # "Maduro" after "Nicolas Maduro": the person, never an organization
+            self._add(self.actors[same], ent, "person", alias=text)
+            return
         known = self._known(text)
+        if known is not None and known.kind == "person":
+            self._person(ent)
+            return
         if known is not None:
-            actor = Actor(known.id, known.name, known.kind, known.country, known.role, [], known.description or None)
+            actor = self._from_kb(known)
         else:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
             country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
             role = next((self.roles[t.lemma_.lower()].role for t in ent if t.lemma_.lower() in self.roles), None)
             actor = Actor(f"org:{slug(text)}", text, "organization", country, role)
         self._add(actor, ent, "organization", alias=text)
+
+    def _actor_name(self, ent: Span, text: str) -> bool:
+        """Hygiene: currency and unit abbreviations ("cts", "dlrs", "mln"), tickers ("IBM.N",
+        "<GM>"), words in lower case, numbers and table fragments are never actors."""
+        if "\n" in ent.text or not re.search(r"[A-Za-z]{2}", text):
+            return False
+        if text.islower() and not any(t.lemma_.lower() in self.roles for t in ent):
+            return False  # "cts", "dlrs"; but "foreign ministry" names a body
+        if text.lower() in self.not_actors or self.not_actors.get(ent[-1].lower_) in ("currency", "unit"):
+            return False
+        if re.fullmatch(r"[A-Z]{1,5}\.[A-Z]{1,2}", text):
+            return False  # a ticker with its exchange suffix
+        doc = ent.doc
+        if ent.start > 0 and doc[ent.start - 1].text in ("<", "(") and ent.end < len(doc) \
+                and doc[ent.end].text in (">", ")") and text.isupper() and len(text) <= 6 and ent.start > 1 \
+                and doc[ent.start - 2].ent_type_ == "ORG":
+            return False  # "Acme Corp (ACME)": the company's ticker, the company is named beside it
+        digits = sum(ch.isdigit() for ch in text)
+        return digits * 2 < len(text) and len(ent) <= 12
 
     def _place_agent(self, span: Span, pm) -> None:
         """A country or capital standing for its government: "Russia denies", "Washington said"."""
@@ -239,15 +313,27 @@ class ActorLinker:
                                if s.start <= t.i < s.end and pm.place is not None), None)
                 if a3 and a3 not in countries:
                     countries.append(a3)
+        if not countries:  # "police in Nairobi", "troops from Chad": where the group belongs
+            for prep in (c for c in root.children if c.dep_ == "prep" and c.lower_ in OWNER_PREPS):
+                for obj in (g for g in prep.children if g.dep_ == "pobj"):
+                    a3 = self._place_country(obj)
+                    if a3 and a3 not in countries:
+                        countries.append(a3)
         poss = next((c for c in root.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS), None)
         if not countries and poss is not None:
             ref = self._antecedent(poss)
             owner = self.actors.get(ref.actor_id) if ref else None
             if owner is not None and owner.country:
                 countries.append(owner.country)
-        if not countries and role in DOMESTIC_ROLES and self.focus and poss is None:
-            # "police", "the army", "residents" with no nationality: the story's country, as coders usually assume
-            countries.append(self.focus)
+        if not countries and poss is None and role in LOCAL_ROLES:
+            countries += self._clause_place_country(root)
+        if not countries and poss is None:
+            # "police", "the ministry", "officials" with no nationality: the same body named before
+            # with its country ("Kenyan police ... police"); never the dateline's or the places' country
+            same = self._same_role_before(chunk, role)
+            if same is not None:
+                self._add(self.actors[same], chunk, self.actors[same].kind, head=root.i)
+                return
         for a3 in countries or [None]:
             code = f"{a3 or ''}{role}"
             c = self.countries.by_alpha3.get(a3) if a3 else None
@@ -259,6 +345,48 @@ class ActorLinker:
                 continue
             self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
                       "person-role" if singular else "group", head=root.i)
+
+    def _place_country(self, tok: Token) -> str | None:
+        a3 = self.countries.lookup(tok.text)
+        if a3 is None:
+            a3 = next((pm.place.country for span, pm in self.doc._.places
+                       if span.start <= tok.i < span.end and pm.place is not None), None)
+        return a3
+
+    def _clause_place_country(self, root: Token) -> list[str]:
+        """Where the text puts local people in their own clause ("arrested 66 protesters in
+        Tbilisi", "residents of Kherson"): that place's country. Only for residents, protesters,
+        police and workers: officials or troops in a city are often foreign (talks in Geneva)."""
+        verb = root.head if root.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj") else root
+        for prep in (c for c in (*root.children, *verb.children) if c.dep_ == "prep" and c.lower_ in PLACE_PREPS):
+            for obj in (g for g in prep.children if g.dep_ == "pobj"):
+                for span, pm in self.doc._.places:
+                    if span.start <= obj.i < span.end and pm.role == "place" and pm.place is not None \
+                            and pm.place.country:
+                        return [pm.place.country]
+        return []
+
+    def _same_role_before(self, chunk: Span, role: str) -> str | None:
+        """The actor a bare role noun refers back to: the last group or organization named before
+        it in the story with this role and a country; with "the" ("the ministry", "the
+        government"), a person holding that role counts too, as their government."""
+        definite = chunk[0].lower_ == "the"
+        for r in sorted((r for r in self.refs if r.end <= chunk.start), key=lambda r: -r.start):
+            a = self.actors.get(r.actor_id)
+            if a is None or a.role != role or not a.country or a.role in ("IGO", "NGO"):
+                continue
+            if r.kind in ("group", "organization"):
+                return a.id
+            if definite and r.kind in ("person", "person-role") and role == "GOV":
+                return self._group_actor(a.country, role)
+        return None
+
+    def _group_actor(self, a3: str, role: str) -> str:
+        aid = f"agent:{a3}{role}"
+        if aid not in self.actors:
+            c = self.countries.by_alpha3.get(a3)
+            self.actors[aid] = Actor(aid, f"{c.name if c else a3} {ROLE_NAMES.get(role, role)}", "group", a3, role)
+        return aid
 
     def _title_holder(self, chunk: Span, country: str | None, role: str) -> str | None:
         """The one person named earlier in the story whose country and role a definite title

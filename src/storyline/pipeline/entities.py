@@ -56,7 +56,12 @@ class EntityCorrector:
             return label
         text = ent.text.removeprefix("the ").removesuffix("’s").removesuffix("'s")
         known = self.book.lookup(text)
+        if known is not None and label in PLACE_LABELS and known.layer == 0 and len(ent) == 1 \
+                and any(_notable(c.place) for c in self.gaz.lookup(text)):
+            known = None  # a one-word name in the generated dictionaries that is also a notable place
         if known is not None:
+            if label == "PERSON" and known.kind != "person" and len(ent) > 1:
+                return label  # a person listed under an organization's entry (its leader) stays a person
             return "PERSON" if known.kind == "person" else "ORG"
         if label == "PERSON" and len(ent) == 1 and ent.root.dep_ == "compound":
             head = self.roles.get(ent.root.head.lemma_.lower())

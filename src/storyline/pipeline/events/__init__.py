@@ -17,11 +17,10 @@ from spacy.tokens import Doc
 
 from ... import kb
 from ...model import Event
-from ..syntax import subject_of
 from .candidates import Candidate, CandidateFinder
 from .coding import Coder
 from .context import StoryContext
-from .filters import dedupe
+from .filters import Guards, dedupe
 from .roles import RoleFinder
 from .when_where import Locator
 
@@ -37,17 +36,19 @@ class EventCoder:
         self.roles = RoleFinder()
         self.coder = Coder()
         self.where = Locator()
+        self.guards = Guards()
         self.countries = kb.countries()
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = StoryContext(doc, self.countries)
-        for cand in self.find(doc):
+        for cand in self.find.candidates(doc, self.coder.plover):
             ctx.so_far.extend(self.events(ctx, cand))  # a denial looks back at the accusations before it
         doc._.events = dedupe(ctx.so_far)
         return doc
 
     def events(self, ctx: StoryContext, cand: Candidate) -> list[Event]:
-        """Events for one trigger: one per source actor ("A and B hosted talks" is two hosts)."""
+        """Events for one trigger: one per source and target actor ("A and B hosted talks" is two
+        hosts; "urged Sweden and Finland" two requests)."""
         tok, trig = cand.token, cand.trigger
         negated = self.coder.negated(tok)
         if negated and "neg-reject" not in trig.flags:
@@ -56,16 +57,25 @@ class EventCoder:
         if speech_kind == "deny" and "deny" not in trig.flags:
             return []  # the denied act did not happen as far as the text says; the denial is coded
         modality = "asserted"
-        if tok.pos_ == "NOUN":
-            source_ids, target_ids = self.roles.noun_roles(ctx, tok)
-        else:
-            source_ids, target_ids = self.roles.verb_roles(ctx, tok, trig, self.coder.plover(trig))
-        if "accusation" in trig.flags:
+        if not self.guards.sense_ok(ctx, tok, trig, self.coder.plover(trig)):
+            return []  # "executed two licenses", "attacked the plan": not the political act
+        source_ids, target_ids = self.roles.assign(ctx, tok, trig, self.coder.plover(trig))
+        if "obligation" in trig.flags:
+            # "X said Y must withdraw": X asks it of Y; one's own duty ("said it must act") is no request
+            source_ids = self.roles.subject(ctx, speech_verb)
+            target_ids = [t for t in self.roles.phrase_actors(ctx, next(
+                (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)) if t not in source_ids]
+            if not target_ids:
+                return []
+            speech_verb = None
+        elif "accusation" in trig.flags:
             if speech_verb is None or speech_kind == "think":
                 return []  # an accusation is made aloud; a belief is not an ACCUSE event
-            # "X said Y committed war crimes": X accuses Y
-            target_ids = source_ids
-            source_ids = self.roles.actors(ctx, subject_of(speech_verb))
+            # "X said Y committed war crimes", "X says Y was involved in the attack": X accuses Y
+            accused = self.roles.phrase_actors(ctx, next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")),
+                                                         None)) or source_ids
+            target_ids = accused
+            source_ids = self.roles.subject(ctx, speech_verb)
             speech_verb = None
         elif speech_verb is not None:
             modality = "reported"
@@ -81,7 +91,8 @@ class EventCoder:
             return []
         if not source_ids and not (passive and target_ids):
             return []  # who acted is the first thing an event row must say
-        modality = self.coder.modality(tok, modality, speech_verb is not None)
+        if "obligation" not in trig.flags:  # the demand was made; its "must" is the demanded act's
+            modality = self.coder.modality(tok, modality, speech_verb is not None)
         coded = self.coder.code(trig, negated, modality)
         if coded is None:
             return []
@@ -94,13 +105,14 @@ class EventCoder:
                 code, mode = "044", "third-party"
                 entry = self.coder.cameo[code]
         date = self.where.date(ctx, tok)
+        domain = self.guards.domain(ctx, tok, source_ids, target_ids)
         sent = tok.sent
         quote_index = next((i for i, q in enumerate(ctx.doc._.quotes) if q.start <= tok.idx < q.end), None)
         confidence = 0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") \
             + 0.1 * (tok.pos_ == "VERB")
-        return [Event(plover, mode, code, entry.goldstein, entry.quad_class, source,
-                      target_ids[0] if target_ids else None,
+        pairs = [(s, t) for s in (source_ids or [None]) for t in (target_ids or [None]) if s != t or s is None]
+        return [Event(plover, mode, code, entry.goldstein, entry.quad_class, source, target,
                       tok.text, tok.idx, sent.start_char, sent.end_char, date[0], date[1], date[2], date[3], date[4],
                       place_id, place_name, place_rule, False, modality, round(confidence, 2),
-                      entry.context or None, quote_index)
-                for source in (source_ids or [None])]
+                      entry.context or None, quote_index, domain)
+                for source, target in pairs]

@@ -16,9 +16,68 @@ class Candidate:
     trigger: kb.Trigger
 
 
+# "X said Y must withdraw": a demand by X to Y (CAMEO 100), told by the clause's verb
+OBLIGATION = kb.Trigger("VERB", "", "", (), "100", "REQUEST", "", frozenset({"obligation"}))
+# what a trigger row's particle may be: "pull out", "be behind", "held Y responsible"
+PARTICLE_DEPS = ("prt", "advmod", "prep", "acomp", "oprd", "ccomp", "xcomp")
+# how far up the parse a complement may sit below the trigger that absorbs it
+COMPLEMENT_DEPS = {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl", "conj", "nsubjpass", "relcl"}
+
+
 class CandidateFinder:
     def __init__(self, triggers: dict[tuple[str, str], list[kb.Trigger]]) -> None:
         self.triggers = triggers
+        words = kb.modality_words()
+        self.obligation_aux = {w for w, k in words.items() if "obligation" in k}
+        self.obligation_heads = {w for w, k in words.items() if "obligation-head" in k}
+        self.say = {w for w, k in kb.speech_verbs().items() if k == "say"}
+        self.absorbing = kb.complement_types()
+
+    def candidates(self, doc: Doc, plover_of) -> list[Candidate]:
+        """Every candidate of the doc in text order, leaving out acts that are only the content of
+        another candidate: what was requested, threatened, refused, agreed to or alleged
+        (kb/complements.tsv), and what someone said another must do."""
+        found = {c.token.i: c for c in self(doc)}
+        obligations = self.obligations(doc)
+        absorbed: set[int] = set()
+        for ob in obligations:
+            absorbed |= {t.i for t in ob.token.subtree} - {ob.token.i}
+            found[ob.token.i] = ob
+        for i, cand in found.items():
+            gov = self.governor(cand.token, found)
+            if gov is not None and plover_of(gov.trigger) in self.absorbing:
+                absorbed.add(i)
+        return [found[i] for i in sorted(found) if i not in absorbed]
+
+    @staticmethod
+    def governor(tok: Token, found: dict[int, Candidate]) -> Candidate | None:
+        """The candidate whose complement holds tok ("threatened to cut ties", "called for
+        sanctions", "accused X of killing"), or None. A coordinated act ("refused X and urged Y")
+        is no complement."""
+        cur = tok
+        for _ in range(5):
+            head = cur.head
+            if head is cur or cur.dep_ not in COMPLEMENT_DEPS:
+                return None
+            if head.i in found:
+                return None if cur.dep_ == "conj" else found[head.i]
+            cur = head
+        return None
+
+    def obligations(self, doc: Doc) -> list[Candidate]:
+        """Clauses under a speech verb that say what their subject must do: "Britain said the two
+        sides must reach an agreement", "the rebels announced that the president has to resign"."""
+        out = []
+        for tok in doc:
+            if tok.dep_ != "ccomp" or tok.pos_ not in ("VERB", "AUX") or tok.head.lemma_.lower() not in self.say:
+                continue
+            if not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                continue
+            aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+            if aux & self.obligation_aux or (tok.lemma_.lower() in self.obligation_heads
+                                             and any(c.dep_ == "xcomp" for c in tok.children)):
+                out.append(Candidate(tok, OBLIGATION))
+        return out
 
     def __call__(self, doc: Doc) -> Iterator[Candidate]:
         for tok in doc:
@@ -48,11 +107,13 @@ class CandidateFinder:
 
     @staticmethod
     def matches(tok: Token, trig: kb.Trigger) -> bool:
-        if trig.particle and not any(c.lower_ == trig.particle and c.dep_ in ("prt", "advmod", "prep")
-                                     for c in tok.children):
-            return False
+        if trig.particle:
+            # "held Y responsible": the parser may hang the word on the object
+            near = [*tok.children, *(g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "amod")]
+            if not any(c.lower_ == trig.particle and c.dep_ in PARTICLE_DEPS + ("amod",) for c in near):
+                return False
         if trig.objects:
-            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep")]
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep", "acomp")]
             # "allow inspectors to return": the object is the subject of the complement clause
             objs += [g for c in tok.children if c.dep_ in ("ccomp", "xcomp") for g in c.children if g.dep_ == "nsubj"]
             words = " ".join(t.lemma_.lower() for o in objs for t in o.subtree)

@@ -14,9 +14,9 @@ class Coder:
     def __init__(self) -> None:
         self.cameo = kb.cameo()
         words = kb.modality_words()
-        self.intent_heads = {w for w, k in words.items() if k == "intent-head"}
-        self.hypothetical_aux = {w for w, k in words.items() if k == "hypothetical"}
-        self.future_aux = {w for w, k in words.items() if k == "future"}
+        self.intent_heads = {w for w, k in words.items() if "intent-head" in k}
+        self.hypothetical_aux = {w for w, k in words.items() if "hypothetical" in k or "obligation" in k}
+        self.future_aux = {w for w, k in words.items() if "future" in k}
         self.intent_codes = kb.intent_codes()
 
     def plover(self, trig: kb.Trigger, code: str | None = None) -> str:

@@ -37,6 +37,16 @@ class StoryContext:
             self.actors[aid] = Actor(aid, c.name if c else a3, "country", a3, None)
         return [aid]
 
+    def government_actor(self, a3: str | None) -> list[str]:
+        """A capital standing for its government ("Kyiv says"), as the actor stage names it."""
+        if not a3:
+            return []
+        aid = f"agent:{a3}GOV"
+        if aid not in self.actors:
+            c = self.countries.by_alpha3.get(a3)
+            self.actors[aid] = Actor(aid, f"{c.name if c else a3} government", "group", a3, "GOV")
+        return [aid]
+
     def country_of(self, actor_id: str | None) -> str | None:
         a = self.actors.get(actor_id) if actor_id else None
         return a.country if a is not None else None

@@ -1,7 +1,101 @@
-"""Step 4: filter — keep one row per happening."""
+"""Step 4: filter — word senses (an assault needs someone or something to hit), the political
+domain (an event needs a political actor; one between businesses only is kept apart), and one row
+per happening."""
 from __future__ import annotations
 
-from ...model import Event
+import re
+
+from spacy.tokens import Token
+
+from ... import kb
+from ...model import Actor, Event
+from .context import StoryContext
+
+# Actor roles that take part in politics (CAMEO/PLOVER sectors); a civilian group counts as a
+# country's population ("Palestinians", "residents of Kherson"), a civilian person does not.
+POLITICAL_ROLES = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "IGO", "NGO", "SPY", "PTY", "LEG", "ELI", "INS",
+                   "REF", "CRM", "LAB", "MED", "ETH", "REL", "UAF", "SEP", "IMG"}
+PEOPLE_POS = ("PRON", "NUM")
+
+
+class Guards:
+    def __init__(self) -> None:
+        self.senses = kb.senses()
+        self.object_nouns = kb.object_nouns()
+        self.role_nouns = kb.roles()
+        self.org_words = kb.organization_words()
+        self.business_cues = kb.business_cues()
+
+    # ---- word senses ----
+    def sense_ok(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
+        """Whether the trigger's object fits the political sense ("executed two prisoners", not
+        "executed two licenses"; "attacked the convoy", not "attacked the plan")."""
+        need = self.senses.get(trig.lemma) or self.senses.get(f"type:{plover}")
+        if need is None or tok.pos_ == "NOUN":
+            return True
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if obj is None:
+            return True
+        return self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj))
+
+    def _people(self, ctx: StoryContext, tok: Token) -> bool:
+        if ctx.doc._.token_actors.get(tok.i) or tok.ent_type_ in ("PERSON", "NORP", "ORG"):
+            return True
+        if tok.pos_ in PEOPLE_POS or (tok.pos_ == "PROPN" and tok.i not in ctx.place_of_token):
+            return True  # "killed 12", "executed him", a name the tagger did not call a person
+        lemma = tok.lemma_.lower()
+        if self.object_nouns.get(lemma) == "person" or lemma in self.role_nouns:
+            return True
+        if any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in self.role_nouns for c in tok.children):
+            return True  # "British militant Haroon Rashid Aswad"
+        if any(self._people(ctx, c) for c in tok.conjuncts if c.i > tok.i):
+            return True
+        # "dozens of people", "some of the prisoners"
+        return any(c.dep_ == "prep" and c.lower_ == "of" and any(self._people(ctx, g) for g in c.children
+                                                                  if g.dep_ == "pobj") for c in tok.children)
+
+    def _hittable(self, ctx: StoryContext, tok: Token) -> bool:
+        if tok.i in ctx.place_of_token or tok.ent_type_ in ("GPE", "LOC", "FAC"):
+            return True
+        if self.object_nouns.get(tok.lemma_.lower()) == "target":
+            return True
+        compound = " ".join(t.lemma_.lower() for t in tok.lefts if t.dep_ == "compound") + " " + tok.lemma_.lower()
+        if self.object_nouns.get(compound.strip()) == "target":
+            return True
+        return any(c.dep_ == "prep" and c.lower_ == "of" and any(self._hittable(ctx, g) for g in c.children
+                                                                  if g.dep_ == "pobj") for c in tok.children)
+
+    # ---- domain ----
+    def actor_kind(self, actor: Actor | None) -> str:
+        """political, business or unknown."""
+        if actor is None:
+            return "unknown"
+        if actor.kind == "country":
+            return "political"
+        if actor.role == "BUS":
+            return "business"
+        if actor.role == "CVL":
+            return "political" if actor.kind == "group" and actor.country else "unknown"
+        if actor.role in POLITICAL_ROLES:
+            return "political"
+        if actor.kind == "organization":
+            words = [w.strip(".,").lower() for w in re.split(r"[\s\-]+", actor.name)]
+            kinds = {self.org_words.get(w) for w in words} - {None}
+            if kinds:
+                return "political" if "political" in kinds else "business"
+        return "unknown"
+
+    def domain(self, ctx: StoryContext, tok: Token, source_ids: list[str], target_ids: list[str]) -> str | None:
+        """political when a political actor takes part; business when a business does, or when
+        only actors of unknown kind do in a sentence about business; else political."""
+        kinds = {self.actor_kind(ctx.actors.get(i)) for i in [*source_ids, *target_ids]}
+        if "political" in kinds:
+            return "political"
+        if "business" in kinds:
+            return "business"
+        if any(t.lemma_.lower() in self.business_cues for t in tok.sent):
+            return "business"
+        return "political"
 
 
 def dedupe(events: list[Event]) -> list[Event]:

@@ -1,7 +1,16 @@
-"""Step 2: assign roles — the source (who acted) and target (to whom) of a candidate trigger, read
-off the dependency parse: subject and object, the agent and subject of a passive, prepositions
-from kb/prepositions.tsv, the speaker of reported speech."""
+"""Step 2: assign roles — the source (who acted) and target (to whom) of a candidate trigger.
+
+Where each role is named is data: the trigger's argument frame (kb/frames.tsv) lists slots in
+order (subject, direct or indirect object, the subject of a complement clause, the object of a
+preposition on the trigger or on its object, a noun's possessor or demonym, the subject of the
+verb a noun is the object of, a place's country). A slot names the actors of its noun phrase: the
+actor the phrase is a mention of, else one named inside it — its possessor ("praised Haiti's
+efforts"), a demonym ("expelled three Belarusian diplomats"), an "of" phrase ("positions of the
+army"), an apposition — and one per coordinated member ("urged Sweden and Finland": two targets).
+"""
 from __future__ import annotations
+
+import re
 
 from spacy.tokens import Token
 
@@ -9,13 +18,24 @@ from ... import kb
 from ..syntax import CLAUSE_DEPS, subject_of
 from .context import StoryContext
 
+MAX_PER_ROLE = 4  # coordinated actors kept per role: "A, B and C" is three events, a list of twenty is noise
+MODIFIER_DEPS = ("amod", "compound", "nmod", "npadvmod")
+# prepositions inside a noun phrase that name whom the phrase belongs to ("members of the army",
+# "doctors from two American aid groups", "rebels in the Ivory Coast", "aid program for Bosnia")
+OWNER_PREPS = ("of", "from", "in", "at", "for", "within", "inside")
+PHRASE_POS = ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "X")
+
 
 class RoleFinder:
     def __init__(self) -> None:
         self.speech = kb.speech_verbs()
         self.preps = kb.event_prepositions()
-        self.cameo = kb.cameo()
         self.countries = kb.countries()
+        self.support = kb.support_verbs()
+        self.capitals = {c.capital.lower(): c.alpha3 for c in self.countries.by_alpha3.values() if c.capital}
+        # while a target is sought: the source's actor ids and countries, so that a phrase the source
+        # owns ("Syria offered its troops") is not taken for the recipient
+        self._owner: tuple[set[str], set[str]] = (set(), set())
 
     # ---- reported speech ----
     def speech_ancestor(self, tok: Token) -> tuple[Token | None, str | None]:
@@ -34,86 +54,287 @@ class RoleFinder:
             cur = head
         return None, None
 
-    # ---- actors of a phrase ----
-    def actors(self, ctx: StoryContext, tok: Token | None) -> list[str]:
+    # ---- the actors a noun phrase names ----
+    def phrase_actors(self, ctx: StoryContext, tok: Token | None, depth: int = 0) -> list[str]:
+        """Actors of the phrase headed by tok, one list entry per coordinated member."""
         if tok is None:
             return []
-        ids = list(ctx.doc._.token_actors.get(tok.i, []))
-        if not ids and tok.i in ctx.place_of_token:
-            _, pm = ctx.place_of_token[tok.i]
-            if pm.place is not None and pm.place.country:
-                ids = ctx.country_actor(pm.place.country)
-        if not ids and tok.pos_ in ("NOUN", "PRON"):
-            # "representatives of the RSF", "members of the army": the group the people belong to
-            of = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-                       for g in c.children if g.dep_ == "pobj"), None)
-            if of is not None:
-                ids = self.actors(ctx, of)
-        for conj in (c for c in tok.children if c.dep_ == "conj"):
-            ids += [i for i in self.actors(ctx, conj) if i not in ids]
-        return ids
+        members = [tok] if tok.dep_ == "conj" else [tok, *(c for c in tok.conjuncts if c.i > tok.i)]
+        out: list[str] = []
+        for m in members:
+            out += [i for i in self._member(ctx, m, depth) if i not in out]
+        return out[:MAX_PER_ROLE]
 
-    def host(self, ctx: StoryContext, tok: Token, source: list[str]) -> list[str]:
-        """A visited place's country is the visit's recipient when it is another country than the
-        visitor's ("Taiwan's minister visited Russia"); a leader touring their own country has none."""
-        where = ctx.place_of_token.get(tok.i)
-        p = where[1].place if where is not None else None
-        if p is None or not p.country:
+    def _member(self, ctx: StoryContext, tok: Token, depth: int) -> list[str]:
+        if self._owned(ctx, tok):
             return []
-        visitors = {ctx.country_of(i) for i in source}
-        return [] if p.country in visitors else ctx.country_actor(p.country)
-
-    # ---- verbs ----
-    def verb_roles(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> tuple[list[str], list[str]]:
+        ids = ctx.doc._.token_actors.get(tok.i)
+        if ids:
+            return list(ids)
+        country = self.place_country(ctx, tok)
+        if country is None and tok.pos_ == "PROPN":
+            # a country name the place stage left unresolved ("North Korea's"), or a capital that
+            # named no place at all and stands for its government ("Kyiv says")
+            name = ctx.doc[tok.left_edge.i:tok.i + 1].text
+            country = self.countries.lookup(name)
+            if country is None and tok.dep_ in ("nsubj", "nsubjpass") and name.lower() in self.capitals:
+                return ctx.government_actor(self.capitals[name.lower()])
+        if country:
+            return ctx.country_actor(country)
+        if depth >= 3 or tok.pos_ not in PHRASE_POS:
+            return []
         children = list(tok.children)
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
-        agent = next((g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
-        if passive:
-            source = self.actors(ctx, agent)
-            target = self.actors(ctx, next((c for c in children if c.dep_ == "nsubjpass"), None))
-        else:
-            subj = subject_of(tok)
-            if subj is None and tok.dep_ == "oprd":
-                subj = subject_of(tok.head)
-            source = self.actors(ctx, subj)
-            target = []
-            for c in children:
-                if c.dep_ == "dative" and c.pos_ == "ADP":  # "sent arms to Pakistan": the parser's dative "to"
-                    c = next((g for g in c.children if g.dep_ == "pobj"), c)
-                if c.dep_ in ("dobj", "dative", "pobj"):
-                    where = ctx.place_of_token.get(c.i)
-                    if "place-object" in trig.flags or (where is not None and where[1].role == "place"):
-                        target = self.host(ctx, c, source)
-                        if target:
-                            break
-                        continue  # the object is where it happened, not who it happened to
-                    target = self.actors(ctx, c)
-                    if target:
-                        break
-            if not target:
-                preps = self.preps.target | self.preps.recipient_preps(plover)
-                for c in children:
-                    if c.dep_ == "prep" and c.lower_ in preps:
-                        target = self.actors(ctx, next((g for g in c.children if g.dep_ == "pobj"), None))
-                        if target:
-                            break
-        target = [t for t in target if t not in source]
-        return source, target
+        for c in children:  # the possessor first: "Haiti's efforts", "North Korea's demand"
+            if c.dep_ == "poss":
+                found = self.phrase_actors(ctx, c, depth + 1)
+                if found:
+                    return found
+        for c in children:  # then a demonym or name before the noun: "Belarusian diplomats", "an Indian proposal"
+            if c.dep_ in MODIFIER_DEPS and c.i < tok.i:
+                found = self.modifier_actors(ctx, c)
+                if found:
+                    return found
+        for c in children:
+            if c.dep_ == "appos":  # "Kofi Annan, UN secretary-general"
+                found = self.phrase_actors(ctx, c, depth + 1)
+                if found:
+                    return found
+        for c in children:
+            if c.dep_ == "prep" and c.lower_ in OWNER_PREPS:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        found = self.phrase_actors(ctx, g, depth + 1)
+                        if found:
+                            return found
+        for c in children:  # "crimes committed by Croat forces"
+            if c.dep_ == "acl":
+                agent = next((g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"), None)
+                found = self.phrase_actors(ctx, agent, depth + 1)
+                if found:
+                    return found
+        return []
 
-    # ---- nouns ----
-    def noun_roles(self, ctx: StoryContext, tok: Token) -> tuple[list[str], list[str]]:
+    def _owned(self, ctx: StoryContext, tok: Token) -> bool:
+        """A phrase the source owns ("its troops", "their forces") while a target is sought."""
+        ids, home = self._owner
+        if not ids and not home:
+            return False
+        for c in tok.children:
+            if c.dep_ == "poss" and c.pos_ == "PRON":
+                refs = set(ctx.doc._.token_actors.get(c.i, ())) | set(ctx.doc._.token_actors.get(tok.i, ()))
+                return not refs or bool(refs & ids) or any(ctx.country_of(r) in home for r in refs)
+        return False
+
+    def modifier_actors(self, ctx: StoryContext, mod: Token) -> list[str]:
+        """The actor a noun's modifier names: a mention ("a Hamas attack"), a place ("Gaza
+        residents") or a demonym or country name ("Turkish offensive", "South Korean army")."""
+        ids = ctx.doc._.token_actors.get(mod.i)
+        if ids:
+            return list(ids)
+        country = self.place_country(ctx, mod)
+        if country is None:
+            words = ctx.doc[mod.left_edge.i:mod.i + 1].text
+            country = self.countries.lookup(words) or self.countries.lookup(mod.text)
+        return ctx.country_actor(country) if country else []
+
+    def place_country(self, ctx: StoryContext, tok: Token) -> str | None:
+        where = ctx.place_of_token.get(tok.i)
+        if where is None:
+            return None
+        if where[1].place is None:  # unresolved: a country's name may still be read ("North Korea's")
+            return self.countries.lookup(re.sub(r"[’']s$", "", where[0].text).strip())
+        return where[1].place.country or None
+
+    # ---- slots ----
+    @staticmethod
+    def _pobjs(tok: Token, prep: str) -> list[Token]:
+        return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == prep
+                for g in c.children if g.dep_ == "pobj"]
+
+    @staticmethod
+    def _objects(tok: Token) -> list[Token]:
+        """The trigger's object nouns, whose own prepositions may name the target: "imposed
+        sanctions on X", "called for sanctions against X"."""
+        out = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")]
+        out += [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        return out
+
+    def light_verb(self, tok: Token) -> Token | None:
+        """The support verb a noun trigger is the object of, whose subject performs the act:
+        "launched an offensive", "carried out a raid", "took part in talks", "engaged in shelling"."""
+        if tok.dep_ == "conj":
+            tok = next((t for t in tok.ancestors if t.dep_ != "conj"), tok)
+        head = tok.head
+        if tok.dep_ == "pobj" and head.dep_ == "prep":
+            head = head.head
+            if head.pos_ == "NOUN" and head.lemma_ == "part" and head.dep_ == "dobj":
+                head = head.head  # "took part in"
+        elif tok.dep_ not in ("dobj", "attr", "oprd", "nsubjpass"):
+            return None
+        if head.pos_ not in ("VERB", "AUX"):
+            return None
+        particles = self.support.get(head.lemma_.lower())
+        if particles is None:
+            return None
+        if "" not in particles and not any(c.dep_ == "prt" and c.lower_ in particles for c in head.children):
+            return None
+        return head
+
+    def subject(self, ctx: StoryContext, verb: Token) -> list[str]:
+        """Who acts in verb's clause: the agent of a passive, else the subject."""
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            return self.phrase_actors(ctx, agent)
+        subj = subject_of(verb)
+        if subj is None and verb.dep_ == "oprd":
+            subj = subject_of(verb.head)
+        return self.phrase_actors(ctx, subj)
+
+    def host(self, ctx: StoryContext, tok: Token) -> list[str]:
+        """The country of a place the act is aimed at (object) or happens in (place preposition)."""
+        cands = [c for c in tok.children if c.dep_ == "dobj"]
+        cands += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in self.preps.place
+                  for g in c.children if g.dep_ == "pobj"]
+        for c in cands:
+            if any(t.i in ctx.place_of_token for t in c.subtree):
+                for t in c.subtree:
+                    country = self.place_country(ctx, t)
+                    if country:
+                        return ctx.country_actor(country)
+        return []
+
+    def slot(self, ctx: StoryContext, tok: Token, name: str, noun: bool) -> list[str]:
+        light = self.light_verb(tok) if noun else None
+        if noun and tok.dep_ == "conj" and name != "light-subj":
+            # "killings and kidnappings under Russian occupation": the first conjunct's words count too
+            first = next((t for t in tok.ancestors if t.dep_ != "conj"), None)
+            found = self._slot(ctx, tok, name, noun, light)
+            return found or (self._slot(ctx, first, name, noun, light) if first is not None else [])
+        return self._slot(ctx, tok, name, noun, light)
+
+    def _slot(self, ctx: StoryContext, tok: Token, name: str, noun: bool, light: Token | None) -> list[str]:
+        if name == "subj":
+            return self.subject(ctx, tok)
+        if name == "light-subj":
+            return self.subject(ctx, light) if light is not None else []
+        if name == "dobj":
+            return next((self.phrase_actors(ctx, c) for c in tok.children if c.dep_ == "dobj"), [])
+        if name == "iobj":
+            for c in tok.children:
+                if c.dep_ == "dative":
+                    c = next((g for g in c.children if g.dep_ == "pobj"), c) if c.pos_ == "ADP" else c
+                    return self.phrase_actors(ctx, c)
+            return []
+        if name == "subjpass":
+            return next((self.phrase_actors(ctx, c) for c in tok.children if c.dep_ == "nsubjpass"), [])
+        if name == "comp":
+            for c in tok.children:
+                if c.dep_ in ("ccomp", "xcomp"):
+                    subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subj is not None:
+                        return self.phrase_actors(ctx, subj)
+            return []
+        if name == "poss":
+            return next((self.phrase_actors(ctx, c) for c in tok.children if c.dep_ == "poss"), [])
+        if name == "mod":
+            for c in tok.children:
+                if c.dep_ in MODIFIER_DEPS and c.i < tok.i:
+                    found = self.modifier_actors(ctx, c)
+                    if found:
+                        return found
+            return []
+        if name == "host":
+            return self.host(ctx, tok)
+        if name.startswith("prep:"):
+            prep = name[5:]
+            holders = [tok] + ([light] if light is not None else []) + ([] if noun else self._objects(tok))
+            for h in holders:
+                for pobj in self._pobjs(h, prep):
+                    found = self.phrase_actors(ctx, pobj)
+                    if found:
+                        return found
+            return []
+        if name == "comp-target":
+            for c in tok.children:
+                if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                    frame = kb.frame_for(c.lemma_.lower(), "VERB", "")
+                    found = self.targets(ctx, c, [s for s in frame.target if s not in ("comp-target", "any")], False)
+                    if found:
+                        return found
+            return []
+        if name == "any":
+            for np in self._verb_phrase_nps(tok):
+                if np.head.dep_ == "prep" and np.head.lower_ in self.preps.place and any(
+                        t.i in ctx.place_of_token for t in np.subtree):
+                    continue  # where it happened ("gathered in Turkey"): the host slot's business
+                found = self.phrase_actors(ctx, np)
+                if found:
+                    return found
+            return []
+        if name == "between":
+            holders = [tok] + ([light] if light is not None else []) + self._objects(tok)
+            for h in holders:
+                for pobj in self._pobjs(h, "between"):
+                    found = self.phrase_actors(ctx, pobj)
+                    if len(found) >= 2:
+                        return found
+            return []
+        return []
+
+    @staticmethod
+    def _verb_phrase_nps(tok: Token) -> list[Token]:
+        """Noun phrase heads after the verb in its own clause, in text order (PETRARCH's VP object)."""
+        out: list[Token] = []
+
+        def walk(t: Token) -> None:
+            for c in t.children:
+                if c.dep_ in CLAUSE_DEPS or c.dep_ in ("nsubj", "nsubjpass", "agent", "appos", "punct", "cc"):
+                    continue
+                if c.dep_ in ("dobj", "pobj", "dative", "attr", "oprd") and c.i > tok.i:
+                    out.append(c)
+                walk(c)
+
+        walk(tok)
+        return sorted(out, key=lambda t: t.i)
+
+    def targets(self, ctx: StoryContext, tok: Token, slots: list[str], noun: bool) -> list[str]:
+        """The first slot's actors, leaving out the source's own ones."""
+        ids, home = self._owner
+        for name in slots:
+            found = self.slot(ctx, tok, name, noun)
+            if name == "between":
+                found = found[1:] if not ids else found
+            target = [t for t in found if t not in ids
+                      and not (ctx.actors[t].kind == "country" and ctx.actors[t].country in home)]
+            if target:
+                return target
+        return []
+
+    # ---- roles of a trigger ----
+    def assign(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> tuple[list[str], list[str]]:
+        noun = tok.pos_ == "NOUN"
+        frame = kb.frame_for(trig.lemma, "NOUN" if noun else "VERB", plover)
+        passive = not noun and any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
         source: list[str] = []
         target: list[str] = []
-        heads = [tok] + ([tok.head] if tok.dep_ == "conj" else [])
-        for h in heads:
-            for c in h.children:
-                if c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and self.countries.lookup(c.text)):
-                    source = source or self.actors(ctx, c) or ctx.country_actor(self.countries.lookup(c.text))
-                elif c.dep_ == "prep" and c.lower_ in self.preps.source:
-                    source = source or self.actors(ctx, next((g for g in c.children if g.dep_ == "pobj"), None))
-                elif c.dep_ == "prep" and c.lower_ in self.preps.noun_target:
-                    target = target or self.actors(ctx, next((g for g in c.children if g.dep_ == "pobj"), None))
-        return source, [t for t in target if t not in source]
+        for name in frame.source:
+            found = self.slot(ctx, tok, name, noun)
+            if name == "between" and found:
+                source, target = found[:1], found[1:]
+                break
+            if found:
+                source = found
+                break
+        slots = list(frame.target)
+        if passive:  # the passive's subject is who the act was done to
+            slots = ["subjpass"] + [s for s in slots if s not in ("dobj", "comp")]
+        homes = {ctx.country_of(i) for i in source} - {None}
+        self._owner = (set(source), homes if frame.foreign else set())
+        try:
+            target = target or self.targets(ctx, tok, slots, noun)
+        finally:
+            self._owner = (set(), set())
+        return source, target
 
     # ---- a denial answers an accusation ----
     @staticmethod
