@@ -67,7 +67,7 @@ def test_a_reader_waits_for_a_short_hold_and_names_a_long_one(tmp_path, monkeypa
         monkeypatch.setenv("STORYLINE_LOCK_WAIT", "0.5")
         monkeypatch.setattr("storyline.store.LOCK_WAIT", 0.5)
         res = runner.invoke(app, ["events", "--db", str(db)])
-        assert res.exit_code == 3 and f"PID {p.pid}" in res.output and "Traceback" not in res.output
+        assert res.exit_code == 2 and f"PID {p.pid}" in res.output and "Traceback" not in res.output
     finally:
         p.kill()
         p.wait()

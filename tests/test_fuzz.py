@@ -158,7 +158,7 @@ def test_pipeline_on_generated_text(guarded, body, extra, date):
     story = Story(text=text_, date=date, id="fuzz")
     t0 = time.monotonic()
     (result,) = list(guarded.pipe_guarded([story]))
-    assert time.monotonic() - t0 < 120
+    assert time.monotonic() - t0 < 300  # generous: CI machines are shared; a hang is what this is for
     if isinstance(result, Failure):
         count("pipeline", f"error:{result.stage}")
         pytest.fail(f"stage {result.stage} failed on generated text: {result.message}\n{result.traceback}")

@@ -71,6 +71,12 @@ def _rules() -> list[tuple[str, str]]:
         ("quotes numbered twice in a story",
          "SELECT 'story ' || story_id || ' quote ' || quote_no FROM quotes GROUP BY story_id, quote_no "
          "HAVING count(*) > 1"),
+        ("event_links naming no event",
+         "SELECT 'story ' || l.story_id || ' event ' || l.event_no FROM event_links l "
+         "ANTI JOIN events e ON e.story_id = l.story_id AND e.event_no = l.event_no"),
+        ("event_links naming no canonical event",
+         "SELECT l.canonical_id FROM event_links l WHERE l.canonical_id NOT IN "
+         "(SELECT canonical_id FROM canonical_events)"),
         ("rejects without a reason",
          "SELECT source || ':' || line FROM rejects WHERE reason IS NULL OR reason = ''"),
     ]
