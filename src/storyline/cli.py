@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from .store import DEFAULT_DB, Store
+from .store import DEFAULT_DB, DatabaseBusy, Store
 
 
 def _plain_help() -> None:
@@ -114,11 +114,13 @@ def _fail(message: str, code: int = 2):
     raise typer.Exit(code)
 
 
-def _open(db: Path) -> Store:
+def _open(db: Path, allow_files: bool = True) -> Store:
     try:
-        return Store(db, read_only=True)
+        return Store(db, read_only=True, allow_files=allow_files)
     except FileNotFoundError as e:
         _fail(str(e))
+    except DatabaseBusy as e:  # says who holds the file and what to do
+        _fail(escape(str(e)))
     except Exception as e:  # duckdb.IOException: locked by a writer, not a database file...
         _fail(f"{db}: {e}")
 
@@ -194,13 +196,19 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
                                                                 "to and overrides the shipped actors (with --verbs: the "
                                                                 "PETRARCH coder's actors).")] = None,
            agents: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH agent dictionary.")] = None,
-           discards: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH discard list.")] = None
+           discards: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH discard list.")] = None,
+           jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help="Worker processes analyzing "
+                                                       "stories (default: all cores); one more reads and writes.")]
+           = None,
+           timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Time a worker may go without finishing a "
+                                                  "story; the story that hangs it is rejected as 'timeout'.")] = 120.0
            ) -> None:
     """Analyze stories into the database. Bad input is reported as FILE:LINE: reason and kept in the
     rejects table; a reject is cleared when its file later ingests cleanly.
 
     Exit status: 0 everything read was ingested (or already stored); 1 some input was rejected;
-    2 a usage error; 3 nothing was ingested (no input, or all of it rejected)."""
+    2 a usage error; 3 nothing was ingested (no input, all of it rejected, or another ingest holds the
+    database)."""
     from .ingest.validate import DateOptions, parse_date
     from .runner import ingest as run_ingest
 
@@ -213,24 +221,29 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
             dt.datetime.strptime(dt.date(2024, 11, 29).strftime(date_format), date_format)
         except ValueError as e:
             _fail(f"--date-format {date_format!r}: {e}")
-    pipeline = None
-    if verbs is not None:
-        from .pipeline import Pipeline
+    import os
 
-        pipeline = Pipeline(petrarch={"verbs": verbs, "actors": actors or [], "agents": agents, "discards": discards})
+    from .pipeline import Pipeline
+
+    make_pipeline = Pipeline  # built in each worker process, so it must pickle: a partial, not a Pipeline
+    if verbs is not None:
+        make_pipeline = functools.partial(Pipeline, petrarch={"verbs": verbs, "actors": actors or [],
+                                                              "agents": agents, "discards": discards})
     elif agents or discards:
         _fail("--agents/--discards need --verbs (PETRARCH mode)")
     elif actors:
         from .kb import ActorFileError, countries
         from .kb.actorbook import read_user_actors
-        from .pipeline import Pipeline
 
         try:  # read once here, so that a bad line stops the run before any story is analyzed
             for path in actors:
                 read_user_actors(path, set(countries().by_alpha3))
         except ActorFileError as e:
             _fail(escape(str(e)))
-        pipeline = Pipeline(actors=actors)
+        make_pipeline = functools.partial(Pipeline, actors=actors)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        _fail("--jobs must be 1 or more")
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} read"),
                   TimeElapsedColumn(), console=err, transient=False) as progress:
@@ -242,9 +255,17 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
         def rejected(r) -> None:
             progress.console.print(f"[yellow]rejected[/] {escape(str(r))}", highlight=False)
 
-        summary = run_ingest(paths, db, pipeline=pipeline, batch_size=batch_size, max_chars=max_chars, fmt=format,
-                             on_story=seen, on_reject=rejected,
-                             dates=DateOptions(date_format, parse_date(default_date) if default_date else None))
+        try:
+            summary = run_ingest(paths, db, jobs=jobs, make_pipeline=make_pipeline, timeout=timeout,
+                                 batch_size=batch_size, max_chars=max_chars, fmt=format, on_story=seen,
+                                 on_reject=rejected,
+                                 dates=DateOptions(date_format, parse_date(default_date) if default_date else None))
+        except DatabaseBusy as e:
+            progress.stop()
+            _fail(escape(str(e)), 3)
+        except KeyboardInterrupt:
+            progress.stop()
+            _fail("interrupted: the batches written so far are kept; run the same command again to go on", 130)
         progress.update(task, description="done")
     for suffix, files in sorted(summary.skipped.items()):
         err.print(f"[yellow]skipped[/] {len(files)} {suffix or 'no-suffix'} file(s) in folders, e.g. {files[0]}: "
@@ -576,11 +597,15 @@ def show(story_id: Annotated[str, typer.Argument(metavar="STORY_ID", help="A sto
 @app.command()
 def sql(query: Annotated[str, typer.Argument(metavar="QUERY", help="A SELECT statement (the database is opened "
                                                                    "read-only).")],
-        db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table) -> None:
-    """Run a read-only SQL query against the database."""
+        db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table,
+        allow_files: Annotated[bool, typer.Option("--allow-files", help="Let the query read files and other "
+                                                  "databases (read_csv, read_text, ATTACH...); off by default.")] = False
+        ) -> None:
+    """Run a read-only SQL query against the database. Without --allow-files, DuckDB's external access
+    is off (no files, other databases or extensions) and the query cannot switch it back on."""
     from .query import QueryError, check_read_only_sql
 
-    with _open(db) as st:
+    with _open(db, allow_files=allow_files) as st:
         try:
             check_read_only_sql(st.con, query)  # the same guard as the web's SQL page
         except QueryError as e:
@@ -588,8 +613,64 @@ def sql(query: Annotated[str, typer.Argument(metavar="QUERY", help="A SELECT sta
         try:
             c, rows = st.query(query)
         except Exception as e:  # duckdb raises many kinds; the message is what the user needs
-            _fail(str(e))
+            hint = " (--allow-files lets a query read files)" if "disabled by configuration" in str(e) else ""
+            _fail(escape(str(e)) + hint)
     _emit(c, rows, format, "result")
+
+
+@app.command()
+def check(db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Verify a database: schema version, references between tables, offsets inside the story text,
+    no orphan rows. Says what is wrong; exit code 1 if anything is."""
+    from .check import check as run_check
+
+    with _open(db) as st:
+        version, problems = run_check(st)
+        counts = st.counts() if version else {}
+    for p in problems:
+        err.print(f"[red]problem:[/] {escape(str(p))}", highlight=False)
+    summary = ", ".join(f"{n:,} {t}" for t, n in counts.items())
+    if problems:
+        err.print(f"{escape(str(db))}: schema {version}, {summary}: {len(problems)} problem(s)", highlight=False)
+        raise typer.Exit(1)
+    err.print(f"{escape(str(db))}: ok (schema {version}, {summary})", highlight=False)
+
+
+@app.command()
+def spark(inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="JSON Lines, CSV or Parquet files or "
+                                                      "folders, local or on object storage (s3a://, gs://, hdfs://).")],
+          out_dir: Annotated[str, typer.Option("--out", metavar="DIR", help="Folder for the Parquet tables.")],
+          master: Annotated[str, typer.Option(help="Spark master: local[*], spark://host:7077, yarn, k8s://...")]
+          = "local[*]",
+          partitions: Annotated[Optional[int], typer.Option(metavar="N", help="Input partitions (default: 4 per "
+                                                            "core).")] = None,
+          conf: Annotated[Optional[list[str]], typer.Option(metavar="KEY=VALUE", help="Spark setting "
+                                                            "(repeatable).")] = None) -> None:
+    """Analyze stories on Spark into Parquet tables with the database's schema (needs storyline[spark])."""
+    try:
+        from .spark import run
+    except ImportError:
+        _fail("Spark support is an extra: pip install 'storyline[spark]'")
+    settings = dict(kv.split("=", 1) for kv in conf or [])
+    counts = run(inputs, out_dir, master=master, partitions=partitions, conf=settings)
+    err.print(", ".join(f"{n:,} {t}" for t, n in counts.items()) + f" -> {escape(out_dir)}", highlight=False)
+
+
+@app.command("import")
+def import_(folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder written by `storyline spark "
+                                                   "--out`.")],
+            db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Load Parquet tables written by `storyline spark` into the database (stories already there are replaced)."""
+    from .spark import import_tables
+
+    if not folder.is_dir():
+        _fail(f"{escape(str(folder))}: no such folder")
+    try:
+        counts = import_tables(folder, db)
+    except DatabaseBusy as e:
+        _fail(escape(str(e)), 3)
+    err.print(", ".join(f"{n:,} {t}" for t, n in counts.items()) + f" imported -> {escape(str(db))}",
+              highlight=False)
 
 
 class ExportFmt(str, Enum):
