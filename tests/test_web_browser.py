@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 from webdata import build_web_db
 
@@ -156,9 +157,12 @@ def test_map_shows_one_marker_or_cluster_count_per_located_event(page, web_db):
     page.goto("/map?domain=all")
     page.wait_for_selector("#map.events-ready.outlines-ready")
     page.wait_for_function("document.querySelectorAll('.cluster, .event-marker').length > 0")
-    page.wait_for_timeout(300)  # chunked loading and the cluster animation settle
-    clusters = [int(t) for t in page.locator(".cluster").all_inner_texts()]
-    singles = page.locator(".event-marker").count()
+    # during a zoom animation the old clusters stay in the page, faded out, until it ends
+    expect(page.locator(".leaflet-cluster-anim, .leaflet-zoom-anim")).to_have_count(0)
+    page.wait_for_timeout(300)
+    shown = ":not([style*='opacity: 0'])"
+    clusters = [int(t) for t in page.locator(".cluster" + shown).all_inner_texts()]
+    singles = page.locator(".event-marker" + shown).count()
     assert sum(clusters) + singles == located
     assert int(page.locator("#map").get_attribute("data-countries")) > 150  # country outlines drawn
     assert page.locator(".leaflet-overlay-pane canvas").count() == 1

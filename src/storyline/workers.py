@@ -137,12 +137,19 @@ class WorkerPool:
                 self.started = time.monotonic()
                 self.workers = [self._start() for _ in range(self.jobs)]
             # each worker holds its current task and the next, so it never waits while we write
-            for w in self.workers:
+            for w in list(self.workers):
                 while queue and w.ready and len(w.tasks) < 2:
                     if not w.tasks:
                         w.returned, w.last_heard = 0, time.monotonic()
                     w.tasks.append(queue.pop(0))
-                    w.conn.send(w.tasks[-1].stories)
+                    try:
+                        w.conn.send(w.tasks[-1].stories)
+                    except OSError:  # the worker died on its current task: that task is the suspect
+                        queue.insert(0, w.tasks.pop())
+                        w.process.join(timeout=1)
+                        self._lost(w, pending, queue, "error", f"the worker process died (exit code "
+                                                                f"{w.process.exitcode}) while analyzing this story")
+                        break
             while next_out in pending and len(pending[next_out].results) == len(pending[next_out].stories):
                 b = pending.pop(next_out)
                 yield [b.results[i] for i in range(len(b.stories))]

@@ -105,7 +105,8 @@
         const [lat, lon] = el.dataset.point.split(",").map(Number);
         if (isFinite(lat) && isFinite(lon)) map.setView([lat, lon], 6);
       } else if (markers.length) {
-        map.fitBounds(clusters.getBounds(), { padding: [30, 30], maxZoom: 6 });
+        // no animation: the clusters of the first view are drawn once, not faded from the world view
+        map.fitBounds(clusters.getBounds(), { padding: [30, 30], maxZoom: 6, animate: false });
       }
       say(body.located + " events with coordinates" + (body.mode === "places" ? " (one marker per place)" : "") +
           (body.unlocated ? "; " + body.unlocated + " without" : ""));
