@@ -57,6 +57,13 @@ def test_spark_tables_import_to_the_same_events(tmp_path, pipeline):
         assert st.query("SELECT count(*) FROM stories")[1] == [(n,)]
         assert st.query("SELECT reason FROM rejects")[1] == [("bad-date",)]
         assert st.query("SELECT count(*) FROM actors")[1][0][0] > 0
+    # the dedup step on Spark links every event mention, as the single-machine ingest does
+    assert any(p.name.startswith("story_date=") for p in (out / "event_links").iterdir())
+    canonical = "SELECT * FROM canonical_events ORDER BY canonical_id"
+    links = "SELECT story_id, event_no, canonical_id FROM event_links ORDER BY ALL"
+    with Store(spark_db, read_only=True) as s_st, Store(local_db, read_only=True) as l_st:
+        assert s_st.query(links)[1] and s_st.query(links)[1] == l_st.query(links)[1]
+        assert s_st.query(canonical)[1] == l_st.query(canonical)[1]
     # importing again changes nothing
     before = events(spark_db)[0]
     CliRunner().invoke(app, ["import", str(out), "--db", str(spark_db)])

@@ -15,7 +15,10 @@ loads them into a database. Tables with a story_id are partitioned by story date
 with reason `error`, as in `storyline ingest`; input rows without text or a valid date are rejects too.
 
 Nothing here schedules, queues or ships work: that is Spark's job. Event rows keep every column
-(actors, codes, PLOVER type, dates, place ids), so a later step can block and group them on Spark.
+(actors, codes, PLOVER type, dates, place ids), so the dedup step (`dedup_links`, run by `storyline
+spark` after the tables are written) groups them on Spark by the same blocking key as `storyline
+dedup` (the PLOVER type group): one `applyInPandas` task per block runs storyline.dedup's clustering
+and writes `event_links`; `storyline import` loads them and computes the canonical events' summaries.
 """
 from __future__ import annotations
 
@@ -226,15 +229,44 @@ def session(master: str = "local[*]", app: str = "storyline", conf: dict | None 
     return builder.getOrCreate()
 
 
+def dedup_links(spark: "SparkSession", out: str, mode: str = "overwrite") -> str:
+    """The dedup step on Spark: the event rows under OUT, with their story's date and publisher and
+    their place, grouped by storyline.dedup's blocking key; each block clustered by
+    `storyline.dedup.cluster_frame`; the links written as OUT/event_links (partitioned by story date)."""
+    from pyspark.sql import functions as F
+
+    from .dedup import FRAME_COLUMNS, cluster_frame, settings
+
+    base = out.rstrip("/")
+    events = spark.read.parquet(f"{base}/events")  # story_date comes from the partition folders
+    stories = spark.read.parquet(f"{base}/stories").select("story_id", F.col("source").alias("publisher"))
+    places = spark.read.parquet(f"{base}/places").select(
+        "geonameid", F.col("country").alias("place_country"), "feature_class", "lat", "lon")
+    groups = settings().groups
+    group_of = F.create_map(*[F.lit(x) for kv in groups.items() for x in kv]) if groups else None
+    block = F.coalesce(group_of[F.col("plover_type")], F.col("plover_type")) if groups else F.col("plover_type")
+    frame = events.join(stories, "story_id").join(places, "geonameid", "left") \
+        .select(*FRAME_COLUMNS).withColumn("block", block)
+    links = frame.groupBy("block").applyInPandas(
+        lambda pdf: cluster_frame(pdf), schema="story_id string, event_no int, canonical_id string")
+    dated = links.join(events.select("story_id", "event_no", "story_date"), ["story_id", "event_no"])
+    path = f"{base}/event_links"
+    dated.write.mode(mode).partitionBy("story_date").parquet(path)
+    return path
+
+
 def run(inputs: list[str], out: str, master: str = "local[*]", partitions: int | None = None,
-        make_pipeline: Callable | None = None, conf: dict | None = None) -> dict[str, int]:
-    """`storyline spark`: read the inputs, analyze, write the tables; returns rows per table."""
+        make_pipeline: Callable | None = None, conf: dict | None = None, dedup: bool = True) -> dict[str, int]:
+    """`storyline spark`: read the inputs, analyze, write the tables, group event mentions into
+    canonical events (`dedup`); returns rows per table."""
     spark = session(master, conf=conf)
     try:
         stories = read_stories(spark, inputs)
         if partitions is None:
             partitions = max(spark.sparkContext.defaultParallelism * 4, 1)
         written = write_tables(analyze(stories, make_pipeline, partitions), out)
+        if dedup:
+            written["event_links"] = dedup_links(spark, out)
         return {t: spark.read.parquet(p).count() for t, p in written.items()}
     finally:
         spark.stop()
@@ -264,7 +296,7 @@ def import_tables(folder: str | Path, db: str | Path) -> dict[str, int]:
                 for table in [*CHILD_TABLES, "stories"]:
                     con.execute(f"DELETE FROM {table} WHERE story_id IN ({ids})")
             for table, columns in schemas.items():
-                src = source(table) if table in SPARK_TABLES else None
+                src = source(table) if table in SPARK_TABLES or table == "event_links" else None
                 if src is None:
                     continue
                 cols = ", ".join(f'"{c}"' for c, _ in columns)
@@ -276,4 +308,8 @@ def import_tables(folder: str | Path, db: str | Path) -> dict[str, int]:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        from .dedup import dedup
+
+        # the canonical events' summaries (and links for mentions Spark did not link, if any)
+        counts["canonical_events"] = dedup(con).canonical
     return counts
