@@ -13,8 +13,10 @@ from .context import StoryContext
 
 # Actor roles that take part in politics (CAMEO/PLOVER sectors); a civilian group counts as a
 # country's population ("Palestinians", "residents of Kherson"), a civilian person does not.
+# Unions (LAB) and the media (MED) are not political by themselves: a union's wage talks with a
+# company are business, its strike against a government is politics because of the government.
 POLITICAL_ROLES = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "IGO", "NGO", "SPY", "PTY", "LEG", "ELI", "INS",
-                   "REF", "CRM", "LAB", "MED", "ETH", "REL", "UAF", "SEP", "IMG"}
+                   "REF", "CRM", "ETH", "REL", "UAF", "SEP", "IMG"}
 PEOPLE_POS = ("PRON", "NUM")
 
 
@@ -34,6 +36,8 @@ class Guards:
         need = self.senses.get(trig.lemma) or self.senses.get(f"type:{plover}")
         if need is None or tok.pos_ == "NOUN":
             return True
+        if need == "complement":
+            return any(c.dep_ in ("dobj", "xcomp", "ccomp", "nsubjpass") for c in tok.children)
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if obj is None:
             return True
