@@ -23,6 +23,8 @@ PEOPLE_POS = ("PRON", "NUM")
 class Guards:
     def __init__(self) -> None:
         self.senses = kb.senses()
+        self.no_comment = {k.split(":", 1)[1] for k in self.senses if k.startswith("no-comment:")}
+        self.speech = set(kb.speech_verbs())
         self.object_nouns = kb.object_nouns()
         self.role_nouns = kb.roles()
         self.org_words = kb.organization_words()
@@ -37,7 +39,10 @@ class Guards:
         if need is None or tok.pos_ == "NOUN":
             return True
         if need == "complement":
-            return any(c.dep_ in ("dobj", "xcomp", "ccomp", "nsubjpass") for c in tok.children)
+            comp = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp", "nsubjpass")]
+            # "declined to comment", "refused to give details": withholding words is no refusal of an act
+            return bool(comp) and not any(c.dep_ == "xcomp" and (c.lemma_.lower() in self.speech or c.lemma_.lower()
+                                                                in self.no_comment) for c in comp)
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if obj is None:
             return True
