@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from . import actorbook
 from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
 
-KB_VERSION = "2026.11.3"
+KB_VERSION = "2026.11.4"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -106,6 +106,22 @@ def actors(user_files: tuple[str, ...] = ()) -> ActorBook:
     """The actor knowledge base (kb/actorbook.py): generated Phoenix rows, hand-kept rows, then
     the user's dictionaries (paths), each layer overriding the one before."""
     return actorbook.build(set(countries().by_alpha3), user_files)
+
+
+@dataclass(frozen=True)
+class HistoricalCountry:
+    successor: str
+    predecessor: str
+    until: dt.date
+    names: tuple[str, ...]  # lower case; empty: every actor of the successor country
+
+
+@lru_cache(maxsize=1)
+def historical_countries() -> list[HistoricalCountry]:
+    """kb/historical_countries.tsv: the Soviet Union, Czechoslovakia, East Germany, Yugoslavia."""
+    return [HistoricalCountry(r["successor"], r["predecessor"], dt.date.fromisoformat(r["until"]),
+                              tuple(n.lower() for n in r["names"].split("|") if n))
+            for r in _header_rows("historical_countries.tsv", ["successor", "predecessor", "until", "names"])]
 
 
 @lru_cache(maxsize=1)
