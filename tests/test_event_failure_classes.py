@@ -141,3 +141,9 @@ def test_the_dateline_country_does_not_become_an_actor_s(pipeline):
     for e in a.events:
         for i in (e.source_id, e.target_id):
             assert i is None or a.actors[i].country != "CHE", e
+
+
+def test_declining_to_comment_is_no_rejection(pipeline):
+    assert coded(pipeline, "A Turkish foreign ministry spokesman declined to comment on the report.") == []
+    assert coded(pipeline, "Exports to Iran declined sharply in March.") == []
+    assert [t for t, _, _ in coded(pipeline, "The Turkish foreign minister declined to meet the Greek envoy.")] == ["REJECT"]

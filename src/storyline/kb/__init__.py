@@ -303,4 +303,11 @@ def cameo_triggers() -> dict[tuple[str, str], list[Trigger]]:
 @lru_cache(maxsize=1)
 def type_codes() -> dict[str, str]:
     """PLOVER type -> the CAMEO code of an event the learned layer typed (kb/type_codes.tsv)."""
-    return {r["plover"]: r["cameo"] for r in _header_rows("type_codes.tsv", ["plover", "cameo"])}
+    return {r["plover"]: r["cameo"] for r in _header_rows("type_codes.tsv", ["plover", "cameo", "recipient"])}
+
+
+@lru_cache(maxsize=1)
+def recipient_required() -> frozenset[str]:
+    """PLOVER types that need a recipient (the manual: COOPERATE, AID, SANCTION)."""
+    return frozenset(r["plover"] for r in _header_rows("type_codes.tsv", ["plover", "cameo", "recipient"])
+                     if r["recipient"] == "required")

@@ -47,6 +47,7 @@ class EventCoder:
         self.countries = kb.countries()
         self.trace: list[Decision] | None = None  # set to a list to keep every decision (benchmarks, training)
         self.type_codes = kb.type_codes()
+        self.recipient_required = kb.recipient_required()
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = StoryContext(doc, self.countries)
@@ -127,8 +128,10 @@ class EventCoder:
         if trig.lemma == "flee" and not any(ctx.actors[s].role in ("MIL", "REB") for s in source_ids
                                             if s in ctx.actors):
             return d.reject("civilians flee")
-        if "needs-target" in trig.flags and not target_ids:
-            return d.reject("no target")
+        if not target_ids and ("needs-target" in trig.flags or d.plover in self.recipient_required):
+            return d.reject("no target")  # PLOVER: aid, cooperation and sanctions are done to someone
+        if not source_ids and "needs-source" in trig.flags:
+            return d.reject("no actor named")  # "domestic demand", "a tender offer": another sense
         if not source_ids and not (d.passive and target_ids):
             return d.reject("no source")  # who acted is the first thing an event row must say
         if "cameo" in trig.flags:
@@ -143,6 +146,8 @@ class EventCoder:
             return
         if d.reason is None:
             return  # the rules' event, confirmed
+        if typ in self.recipient_required and not d.target_ids:
+            return
         if typ != d.plover or not d.code:
             d.code, d.plover, d.mode = self.type_codes[typ], typ, None
             entry = self.coder.cameo.get(d.code)

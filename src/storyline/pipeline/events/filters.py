@@ -13,14 +13,18 @@ from .context import StoryContext
 
 # Actor roles that take part in politics (CAMEO/PLOVER sectors); a civilian group counts as a
 # country's population ("Palestinians", "residents of Kherson"), a civilian person does not.
+# Unions (LAB) and the media (MED) are not political by themselves: a union's wage talks with a
+# company are business, its strike against a government is politics because of the government.
 POLITICAL_ROLES = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "IGO", "NGO", "SPY", "PTY", "LEG", "ELI", "INS",
-                   "REF", "CRM", "LAB", "MED", "ETH", "REL", "UAF", "SEP", "IMG"}
+                   "REF", "CRM", "ETH", "REL", "UAF", "SEP", "IMG"}
 PEOPLE_POS = ("PRON", "NUM")
 
 
 class Guards:
     def __init__(self) -> None:
         self.senses = kb.senses()
+        self.no_comment = {k.split(":", 1)[1] for k in self.senses if k.startswith("no-comment:")}
+        self.speech = set(kb.speech_verbs())
         self.object_nouns = kb.object_nouns()
         self.role_nouns = kb.roles()
         self.org_words = kb.organization_words()
@@ -34,6 +38,11 @@ class Guards:
         need = self.senses.get(trig.lemma) or self.senses.get(f"type:{plover}")
         if need is None or tok.pos_ == "NOUN":
             return True
+        if need == "complement":
+            comp = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp", "nsubjpass")]
+            # "declined to comment", "refused to give details": withholding words is no refusal of an act
+            return bool(comp) and not any(c.dep_ == "xcomp" and (c.lemma_.lower() in self.speech or c.lemma_.lower()
+                                                                in self.no_comment) for c in comp)
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if obj is None:
             return True

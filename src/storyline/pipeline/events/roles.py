@@ -24,6 +24,9 @@ MODIFIER_DEPS = ("amod", "compound", "nmod", "npadvmod")
 # "doctors from two American aid groups", "rebels in the Ivory Coast", "aid program for Bosnia")
 OWNER_PREPS = ("of", "from", "in", "at", "for", "within", "inside")
 PHRASE_POS = ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "X")
+# bodies of a state whose country their own words may name ("the U.N. war crimes court"); a firm
+# named with a demonym ("a Dutch electronics firm") stays a firm
+STATE_ROLES = {"GOV", "MIL", "COP", "JUD", "SPY", "LEG", "IGO"}
 
 
 class RoleFinder:
@@ -71,7 +74,7 @@ class RoleFinder:
         ids = ctx.doc._.token_actors.get(tok.i)
         if ids:
             if depth < 3 and all(not ctx.country_of(i) and ctx.actors[i].kind not in ("person", "country")
-                                 for i in ids if i in ctx.actors):
+                                 and ctx.actors[i].role in STATE_ROLES for i in ids if i in ctx.actors):
                 # "the U.N. war crimes court", "Iranian authorities' spokesman": a group or body the
                 # actor stage left without a country takes the one its own words name
                 inner = self._inside(ctx, tok, depth)
