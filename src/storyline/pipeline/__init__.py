@@ -8,6 +8,7 @@ stages left on the Doc (``doc._.*``) and adds its own; `Pipeline` turns the Doc 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -39,11 +40,19 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def build_nlp(model: str = MODEL, petrarch: dict | None = None, event_model: bool = True) -> Language:
+def event_model_default() -> bool:
+    """Whether the learned event layer runs when no one says: yes, unless STORYLINE_EVENT_MODEL is
+    0/off/false (so that both modes can be run from the CLI)."""
+    return os.environ.get("STORYLINE_EVENT_MODEL", "1").strip().lower() not in ("0", "off", "false", "no")
+
+
+def build_nlp(model: str = MODEL, petrarch: dict | None = None, event_model: bool | None = None) -> Language:
     """The English model with storyline's stages appended. With `petrarch` (paths: verbs, actors,
     agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv.
     `event_model=False` switches the learned event layer off (the rules' events as they are); it
-    is off in PETRARCH mode, whose events it was not trained on."""
+    is off in PETRARCH mode, whose events it was not trained on. None: event_model_default()."""
+    if event_model is None:
+        event_model = event_model_default()
     nlp = spacy.load(model)
     nlp.add_pipe("storyline_paragraphs", before="parser")
     for stage in STAGES:
@@ -62,7 +71,7 @@ class Pipeline:
     """Analyze stories one at a time or in batches (spaCy's nlp.pipe underneath)."""
 
     def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None,
-                 event_model: bool = True):
+                 event_model: bool | None = None):
         self.nlp = nlp or build_nlp(petrarch=petrarch, event_model=event_model)
         self.batch_size = batch_size
 
