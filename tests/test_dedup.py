@@ -41,6 +41,29 @@ def test_a_country_stands_for_its_own_actors_but_not_for_others():
     assert groups(cluster_mentions(ms)) == [["a", "b"], ["c"]]
 
 
+def test_parts_of_one_state_and_unknown_sides_agree_but_other_groups_do_not():
+    ms = [mention("a", src="USAMIL"), mention("b", src="USAGOV"), mention("c", src=None),
+          mention("d", src="USAREB")]
+    assert groups(cluster_mentions(ms)) == [["a", "b", "c"], ["d"]]
+
+
+def test_an_undated_reference_back_joins_the_recent_stated_event_not_an_older_one():
+    stated = dict(basis="stated")
+    ms = [mention("old", day=D(1987, 10, 2), earliest=D(1987, 10, 1), latest=D(1987, 10, 1), **stated),
+          mention("new", day=D(1987, 10, 19), earliest=D(1987, 10, 19), latest=D(1987, 10, 19), **stated),
+          mention("ref", day=D(1987, 10, 26)),  # "the raid" a week later, no date given
+          mention("far", day=D(1987, 12, 1))]
+    assert groups(cluster_mentions(ms)) == [["far"], ["new", "ref"], ["old"]]
+
+
+def test_two_named_speakers_are_two_statements():
+    a = mention("a", type_="THREATEN", src="IRNGOV")
+    b = mention("b", type_="THREATEN", src="IRNGOV")
+    c = mention("c", type_="THREATEN", src="IRNGOV")
+    a.source_id, b.source_id, c.source_id = "khamenei", "mousavi", "khamenei"
+    assert groups(cluster_mentions([a, b, c])) == [["a", "c"], ["b"]]
+
+
 def test_symmetric_types_ignore_the_order_of_sides():
     ms = [mention("a", type_="CONSULT", src="USAGOV", tgt="JPNGOV"),
           mention("b", type_="CONSULT", src="JPNGOV", tgt="USAGOV")]

@@ -54,7 +54,9 @@ def test_example_places_resolve_to_geonames(kherson):
     assert by_text["the Dnipro River"].place.feature_code == "STM"
     assert by_text["Washington"].role == "actor"  # "Washington and Moscow ...": governments
     assert by_text["Washington"].place.feature_code == "PPLC"  # the capital, not the state
-    assert not any(p.text.startswith("Russian") or p.text.startswith("Ukrainian") for p in kherson.places)
+    # demonyms are reported apart from toponyms, never as places where something happens
+    demonyms = [p for p in kherson.places if p.text.startswith("Russian") or p.text.startswith("Ukrainian")]
+    assert demonyms and all(p.kind == "demonym" for p in demonyms)
 
 
 def test_example_event_locations_and_rules(kherson):
@@ -161,3 +163,67 @@ def test_geoparse_measures(geoparse):
     assert r["median_km"] == pytest.approx(13.5, abs=1.0)
     assert r["mean_km"] == pytest.approx((0 + 13.5 + geoparse.MAX_KM) / 3, abs=1.0)
     assert 0 < r["auc"] < 1
+
+
+# ---- regions, natural features, landmarks, small places (issue 15) ----
+
+def test_a_region_is_read_from_its_towns(pipeline):
+    found, _ = places_of(pipeline, "Bushfires burned across Victoria on Sunday, and crews from Melbourne and "
+                                   "Ballarat were sent to the worst of them.")
+    victoria = found["Victoria"].place
+    assert (victoria.country, victoria.feature_code) == ("AUS", "ADM1")
+    found, _ = places_of(pipeline, "Ferries between Vancouver and Victoria were cancelled as the storm hit "
+                                   "British Columbia.")
+    assert found["Victoria"].place.country == "CAN"
+
+
+def test_a_un_region_is_in_the_gazetteer(pipeline):
+    found, _ = places_of(pipeline, "The outbreak spread through West Africa last year, health officials said.")
+    region = found["West Africa"].place
+    assert region.feature_code == "RGN" and 0 < region.lat < 20 and -20 < region.lon < 10
+
+
+def test_a_natural_feature_is_a_place(pipeline):
+    found, _ = places_of(pipeline, "Barges carried grain down the Nile from Aswan to Luxor this week.")
+    nile = next(p for t, p in found.items() if "Nile" in t).place
+    assert nile.feature_class == "H"
+
+
+def test_a_landmark_is_a_place(pipeline):
+    found, a = places_of(pipeline, "Shells landed near the Zaporizhzhia Nuclear Power Plant in Enerhodar on Friday.")
+    plant = next(p for t, p in found.items() if "Power Plant" in t).place
+    assert plant.feature_class == "S" and plant.country == "UKR"
+
+
+def test_a_village_of_under_500_people_is_read_from_context(pipeline):
+    # Harrison, Nebraska (238 people, the seat of Sioux County) among two dozen Harrisons
+    found, _ = places_of(pipeline, "Ranchers near Harrison said the blizzard that crossed Sioux County, "
+                                   "Nebraska, on Monday killed hundreds of cattle.")
+    harrison = found["Harrison"].place
+    assert (harrison.admin1, harrison.population < 500) == ("Nebraska", True)
+
+
+# ---- kinds of mention ----
+
+def test_demonyms_and_organization_parts_are_reported_apart(pipeline):
+    _, a = places_of(pipeline, "Russian officials met engineers from the Texas Department of Transportation "
+                               "in Moscow.")
+    kinds = {p.text: p.kind for p in a.places}
+    assert kinds["Russian"] == "demonym" and kinds["Moscow"] == "toponym"
+    assert kinds.get("Texas") == "org_part"
+    russian = next(p for p in a.places if p.text == "Russian")
+    assert russian.place.country == "RUS"
+
+
+def test_demonyms_are_not_event_places(pipeline):
+    _, a = places_of(pipeline, "Russian troops shelled the town on Tuesday.")
+    assert all(e.place_name != "Russia" or e.place_rule == "story-focus" for e in a.events)
+
+
+def test_the_event_place_is_the_most_specific_the_clause_supports(pipeline):
+    _, a = places_of(pipeline, "Russian forces shelled Kherson, Ukraine, on Tuesday.", "2022-11-15")
+    shell = next(e for e in a.events if e.trigger == "shelled")
+    assert (shell.place_name, shell.place_rule) == ("Kherson", "object")
+    _, a = places_of(pipeline, "Russian forces attacked villages in southern Ukraine near Snihurivka.", "2022-11-15")
+    attack = next(e for e in a.events if e.trigger == "attacked")
+    assert (attack.place_name, attack.place_rule) == ("Snihurivka", "preposition")

@@ -239,3 +239,20 @@ def test_actor_and_place_pages(page, web_db):
     page.goto(f"/place/{gid}")
     page.wait_for_selector("#map.events-ready")
     assert "Kherson" in page.locator("h1").inner_text()
+
+
+def test_dragging_across_timeline_bars_selects_their_dates(page):
+    page.goto("/timeline?unit=month&domain=all")
+    bars = page.locator("figure.timeline a.bar")
+    n = bars.count()
+    assert n >= 3
+    first, last = bars.nth(0), bars.nth(2)
+    start, end = first.get_attribute("data-start"), last.get_attribute("data-end")
+    a, b = first.locator("rect.hit").bounding_box(), last.locator("rect.hit").bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=8)
+    page.mouse.up()
+    page.wait_for_url(re.compile(r"since="))
+    q = parse_qs(urlparse(page.url).query)
+    assert q["since"] == [start] and q["until"] == [end] and q["unit"] == ["month"] and q["domain"] == ["all"]

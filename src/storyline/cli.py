@@ -189,8 +189,10 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
            verbs: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH verb dictionary (e.g. "
                                                          "CAMEO.2.0.txt): code events with it instead of storyline's "
                                                          "own verbs.")] = None,
-           actors: Annotated[Optional[list[Path]], typer.Option(metavar="FILE", help="PETRARCH actor dictionary "
-                                                                "(repeatable).")] = None,
+           actors: Annotated[Optional[list[Path]], typer.Option(metavar="FILE", help="Actor dictionary "
+                                                                "(repeatable): storyline's TSV or PETRARCH format; adds "
+                                                                "to and overrides the shipped actors (with --verbs: the "
+                                                                "PETRARCH coder's actors).")] = None,
            agents: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH agent dictionary.")] = None,
            discards: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH discard list.")] = None
            ) -> None:
@@ -216,8 +218,19 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
         from .pipeline import Pipeline
 
         pipeline = Pipeline(petrarch={"verbs": verbs, "actors": actors or [], "agents": agents, "discards": discards})
-    elif actors or agents or discards:
-        _fail("--actors/--agents/--discards need --verbs (PETRARCH mode)")
+    elif agents or discards:
+        _fail("--agents/--discards need --verbs (PETRARCH mode)")
+    elif actors:
+        from .kb import ActorFileError, countries
+        from .kb.actorbook import read_user_actors
+        from .pipeline import Pipeline
+
+        try:  # read once here, so that a bad line stops the run before any story is analyzed
+            for path in actors:
+                read_user_actors(path, set(countries().by_alpha3))
+        except ActorFileError as e:
+            _fail(escape(str(e)))
+        pipeline = Pipeline(actors=actors)
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} read"),
                   TimeElapsedColumn(), console=err, transient=False) as progress:
@@ -420,6 +433,29 @@ def quotes(db: DbOpt = Path(DEFAULT_DB),
     _emit(res.columns, res.rows, format, "quotes", wrap={"text"})
 
 
+TOP_ALIASES = 3
+
+
+def _top_aliases(st: Store, res) -> None:
+    """Cut each actor's aliases in a listing to the names its mentions use most (pronouns and the
+    actor's own name left out)."""
+    if "aliases" not in res.columns or not res.rows:
+        return
+    at, id_at = res.columns.index("aliases"), res.columns.index("actor_id")
+    ids = [r[id_at] for r in res.rows]
+    _, counts = st.query(
+        "SELECT m.actor_id, m.text, count(*) AS n FROM mentions m JOIN actors a USING (actor_id) "
+        f"WHERE m.how <> 'pronoun' AND m.text <> a.name AND m.actor_id IN ({', '.join('?' * len(ids))}) "
+        "GROUP BY m.actor_id, m.text ORDER BY n DESC, m.text", ids)
+    top: dict[str, list[str]] = {}
+    for aid, text, _ in counts:
+        name = " ".join(text.split())
+        if len(top.setdefault(aid, [])) < TOP_ALIASES and name not in top[aid]:
+            top[aid].append(name)
+    res.rows = [tuple(("; ".join(top.get(r[id_at], [])) or None) if i == at else v for i, v in enumerate(r))
+                for r in res.rows]
+
+
 @app.command()
 @_reporting_query_errors
 def actors(db: DbOpt = Path(DEFAULT_DB),
@@ -427,9 +463,12 @@ def actors(db: DbOpt = Path(DEFAULT_DB),
            kind: _opt("person, organization, group or country; comma = or.", "K") = None,
            country: _opt("Country (ISO alpha-3 or alpha-2).", "C") = None,
            story: _opt("Actors mentioned in this story.", "ID") = None,
+           aliases: Annotated[bool, typer.Option("--aliases", help="Every alias, not only the three the stories "
+                                                 "use most.")] = False,
            limit: LimitOpt = None, offset: OffsetOpt = None, sort: SortOpt = None,
            format: FmtOpt = Fmt.table) -> None:
-    """Canonical actors with their codes, aliases and how often they are mentioned."""
+    """Canonical actors with their codes, the aliases the stories use most (--aliases: all) and how often
+    they are mentioned."""
     from .codebook import actor_code_label
     from .query import ActorFilter, select_actors
 
@@ -437,6 +476,8 @@ def actors(db: DbOpt = Path(DEFAULT_DB),
                     sort=sort or ())
     with _open(db) as st:
         res = select_actors(st, f)
+        if not aliases:
+            _top_aliases(st, res)
     if format is Fmt.table:
         keep = ["actor_id", "name", "code", "code label", "kind", "description", "aliases", "mentions"]
         rows = [{**d, "code label": actor_code_label(d["code"])} for d in res.dicts()]
@@ -532,23 +573,18 @@ def show(story_id: Annotated[str, typer.Argument(metavar="STORY_ID", help="A sto
 
 # ---------------------------------------------------------------- sql, export, codes
 
-_READ_ONLY = {"SELECT", "EXPLAIN", "PRAGMA"}
-
-
 @app.command()
 def sql(query: Annotated[str, typer.Argument(metavar="QUERY", help="A SELECT statement (the database is opened "
                                                                    "read-only).")],
         db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table) -> None:
     """Run a read-only SQL query against the database."""
+    from .query import QueryError, check_read_only_sql
+
     with _open(db) as st:
         try:
-            statements = st.con.extract_statements(query)
-        except Exception as e:  # duckdb.ParserException: the user needs the message and the caret
+            check_read_only_sql(st.con, query)  # the same guard as the web's SQL page
+        except QueryError as e:
             _fail(str(e))
-        kinds = [s.type.name for s in statements]
-        if not statements or any(k not in _READ_ONLY for k in kinds):
-            _fail(f"only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE) are allowed, not "
-                  f"{', '.join(k for k in kinds if k not in _READ_ONLY) or 'an empty query'}")
         try:
             c, rows = st.query(query)
         except Exception as e:  # duckdb raises many kinds; the message is what the user needs

@@ -116,6 +116,11 @@ MIGRATIONS: list[str] = [
         date_latest DATE, date_basis VARCHAR, geonameid BIGINT, place_name VARCHAR, first_report DATE,
         last_report DATE, n_mentions INTEGER, n_stories INTEGER, n_sources INTEGER);
     """,
+    # 7: a place mention's kind: toponym, demonym ("Russian"), or org_part ("Texas" in "University of
+    # Texas"), so that demonyms and organization parts can be counted or skipped
+    """
+    ALTER TABLE place_mentions ADD COLUMN kind VARCHAR DEFAULT 'toponym';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events", "event_links"]
@@ -298,7 +303,8 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
                                           lon=p.lon, population=p.population, admin1=p.admin1,
                                           admin2=p.admin2))
             out["place_mentions"].append(dict(story_id=sid, start=pm.start, end=pm.end, text=pm.text,
-                                              geonameid=p.geonameid if p else None, role=pm.role, score=pm.score))
+                                              geonameid=p.geonameid if p else None, role=pm.role, score=pm.score,
+                                              kind=pm.kind))
         for i, q in enumerate(a.quotes):
             out["quotes"].append(dict(story_id=sid, quote_no=i, start=q.start, end=q.end, text=q.text, direct=q.direct,
                                       speaker_id=q.speaker_id, speaker_text=q.speaker_text,

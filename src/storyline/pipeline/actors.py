@@ -22,14 +22,24 @@ from ..model import Actor, Mention
 
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "premier", "minister", "prime", "sen", "rep"}
 DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
+MAX_ALIAS_CHARS = 60
 OWNER_PREPS = {"of", "in", "from"}
+LOCATIVE_PREPS = {"in", "at", "into", "inside", "within", "across", "throughout", "near", "around", "from", "through",
+                  "over", "off", "toward", "towards", "outside", "via", "along", "beyond", "between", "among", "of",
+                  "onto", "out", "up", "down", "under", "above", "below", "past", "around", "per", "like", "than"}
 PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
+# a person titled by a body with one of these roles has that role ("U.N. spokesman": IGO)
+ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "PTY", "REB"}
+# roles of the people and bodies that belong to the story's one nation when the text names no other
+CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
 ROLE_NAMES = {"GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
               "COP": "police", "JUD": "judiciary", "MED": "media", "BUS": "business", "SPY": "intelligence",
-              "IGO": "international organization", "NGO": "non-governmental organization", "REF": "refugees"}
+              "IGO": "international organization", "NGO": "non-governmental organization", "REF": "refugees",
+              "LEG": "legislature", "PTY": "party", "ELI": "elites", "LAB": "labor", "EDU": "education",
+              "HLH": "health", "REL": "religion", "CRM": "criminals"}
 
 
 def slug(text: str) -> str:
@@ -58,6 +68,7 @@ class ActorLinker:
         self.roles = kb.roles()
         self.countries = kb.countries()
         self.not_actors = kb.not_actors()
+        self.historical = kb.historical_countries()
         # transliteration variants are looked for among the hand-kept and user people only
         # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
         self.fuzzy_keys: dict[str, list[str]] = {}
@@ -82,13 +93,15 @@ class ActorLinker:
                 continue
             in_ent.update(range(ent.start, ent.end))
         for span, pm in doc._.places:
-            if pm.role == "actor" or span.root.dep_ == "poss":
+            if pm.role == "actor" or span.root.dep_ == "poss" or self._country_argument(span, pm):
                 self._place_agent(span, pm)
                 in_ent.update(range(span.start, span.end))
         for chunk in doc.noun_chunks:
             if chunk.root.i not in in_ent:
                 self._group(chunk)
         self._pronouns()
+        self._only_nation()
+        self._historical_states()
         self.refs.sort(key=lambda r: (r.start, r.end))
         doc._.actors = self.actors
         doc._.mentions = [(doc[r.start:r.end], Mention(doc[r.start].idx, doc[r.end - 1].idx + len(doc[r.end - 1]),
@@ -108,8 +121,9 @@ class ActorLinker:
         have = self.actors.get(actor.id)
         if have is None:
             self.actors[actor.id] = have = actor
-        name = alias or span.text
-        if name not in have.aliases and name != have.name and name.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        name = " ".join((alias or span.text).split())  # aliases are short single-line names
+        if name not in have.aliases and name != have.name and name.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS \
+                and len(name) <= MAX_ALIAS_CHARS and any(ch.isalpha() for ch in name):
             have.aliases.append(name)
         self.refs.append(_Ref(span.start, span.end, have.id, kind, span.root.i if head is None else head))
         return have.id
@@ -163,8 +177,10 @@ class ActorLinker:
                 # the text ("opposition leader Raila Odinga") says more about the story's date
                 country, role, description = self._person_context(ent)
                 if role and role != known.role or country and country != known.country:
-                    actor = Actor(known.id, known.name, "person", country or known.country, role or known.role,
-                                  [], description)
+                    country = country or known.country
+                    if role in ("IGO", "NGO") and country in self.countries.by_alpha3:
+                        country = None  # "Secretary General X": an organization's officer, not the country's
+                    actor = Actor(known.id, known.name, "person", country, role or known.role, [], description)
             self._add(actor, ent, "person", alias=text)
             return
         same = self.surnames.get(surname)
@@ -188,6 +204,9 @@ class ActorLinker:
         i = ent.start - 1
         while i >= ent.sent.start and len(out) < 6:
             t = self.doc[i]
+            if t.is_space and t.text.count("\n") <= 1:
+                i -= 1  # a wire story's line break inside a title ("U.S. Trade\nRepresentative")
+                continue
             if t.pos_ not in ("PROPN", "ADJ", "NOUN") or t.ent_type_ == "PERSON":
                 break
             out.insert(0, t)
@@ -211,6 +230,17 @@ class ActorLinker:
         country = self._longest(zone, self.countries.lookup)
         r = self._longest(zone, self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
         role = r.role if r else None
+        # a body named in the title ("Pentagon spokesman", "U.N. press secretary", "Senate Democratic
+        # Leader", "Tass commentator"): the person speaks for it, with its country and role
+        org = self._longest(zone, lambda text: (lambda k: k if k is not None and k.kind != "person" else None)(
+            self.book.lookup(text, self.date)))
+        if org is not None:
+            country = country or org.country
+            if org.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV"):
+                role = org.role or role
+        if country is None:  # "Wisconsin Rep. Toby Roth": a place in the title gives the country
+            country = next((pm.place.country for span, pm in self.doc._.places for t in zone
+                            if span.start <= t.i < span.end and pm.place is not None and pm.place.country), None)
         description = None
         root = ent.root
         for t in root.children:
@@ -243,6 +273,13 @@ class ActorLinker:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
             country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
             role = next((self.roles[t.lemma_.lower()].role for t in ent if t.lemma_.lower() in self.roles), None)
+            # a body inside a known one ("Senate Finance Committee", "European Community Commission"):
+            # the known body's country and role
+            inner = self._longest([t for t in ent if not t.is_space], lambda s: (lambda k: k if k is not None and
+                                  k.kind != "person" and k.country else None)(self.book.lookup(s, self.date)))
+            if inner is not None:
+                country = country or inner.country
+                role = inner.role if inner.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV", "BUS") else role
             actor = Actor(f"org:{slug(text)}", text, "organization", country, role)
         self._add(actor, ent, "organization", alias=text)
 
@@ -265,9 +302,34 @@ class ActorLinker:
         digits = sum(ch.isdigit() for ch in text)
         return digits * 2 < len(text) and len(ent) <= 12
 
+    def _country_argument(self, span: Span, pm) -> bool:
+        """A country named as a participant rather than a location: the object of a verb ("accused
+        Iran"), of a preposition that is not locative ("talks with Iraq", "arms to Iran"), or one
+        of coordinated subjects. "in Iraq", "from Japan" stay places."""
+        if (pm.place is None or not pm.place.feature_code.startswith("PCL")) and not self._country_name(span, pm):
+            return False
+        root = span.root
+        dep = root.dep_
+        while dep == "conj":
+            root = root.head
+            dep = root.dep_
+        if dep in ("nsubj", "nsubjpass", "dobj", "dative", "attr", "appos"):
+            return True
+        return dep == "pobj" and root.head.lower_ not in LOCATIVE_PREPS and root.head.dep_ != "agent" or \
+            dep == "pobj" and root.head.dep_ == "agent"
+
+    def _country_name(self, span: Span, pm) -> str | None:
+        """A country the gazetteer does not hold ("the Soviet Union", "West Germany")."""
+        return self.countries.lookup(span.text) if pm.place is None else None
+
     def _place_agent(self, span: Span, pm) -> None:
         """A country or capital standing for its government: "Russia denies", "Washington said"."""
         place = pm.place
+        a3 = self._country_name(span, pm)
+        if a3 is not None:
+            c = self.countries.by_alpha3.get(a3)
+            self._add(Actor(f"agent:{a3}", c.name if c else span.text, "country", a3, None), span, "country")
+            return
         if place is None or place.country is None:
             return
         c = self.countries.by_alpha3.get(place.country)
@@ -282,7 +344,7 @@ class ActorLinker:
     def _role_of(self, tok: Token) -> str | None:
         """Role of a role noun, refined by its modifiers ("intelligence chief" -> SPY)."""
         head = self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)
-        if head is None:
+        if head is None or head.kind == "name":
             return None
         compounds = [c for c in tok.children if c.dep_ in ("compound", "amod")]
         for c in compounds:
@@ -303,7 +365,14 @@ class ActorLinker:
         if role is None:
             return
         countries: list[str] = []
+        org = self._modifier_org(root)
+        if org is not None:  # "Senate leaders", "Commission officials", "Pentagon officials"
+            countries.append(org.country)
+            if org.role in ORG_ROLES_FOR_STAFF or role == "GOV":
+                role = org.role or role
         for t in root.subtree:
+            if org is not None:
+                break
             if t.i >= root.i and t.dep_ not in ("prep", "pobj"):
                 continue
             if t.dep_ in ("amod", "compound", "nmod", "conj", "poss") or (t.dep_ == "pobj" and t.head.lower_ == "of"):
@@ -353,6 +422,18 @@ class ActorLinker:
                        if span.start <= tok.i < span.end and pm.place is not None), None)
         return a3
 
+    def _modifier_org(self, root: Token):
+        """A known organization named as a modifier of a group noun (its longest name among the
+        words before the noun), when it has a country or an organization code."""
+        mods = [t for t in root.subtree if t.i < root.i and t.dep_ in ("compound", "amod", "nmod", "poss")]
+        if not mods:
+            return None
+        start = min(t.i for t in mods)
+        words = [t for t in self.doc[start:root.i] if not t.is_space]
+        known = self._longest(words, lambda text: (lambda k: k if k is not None and k.kind != "person"
+                                                   and k.country else None)(self.book.lookup(text, self.date)))
+        return known
+
     def _clause_place_country(self, root: Token) -> list[str]:
         """Where the text puts local people in their own clause ("arrested 66 protesters in
         Tbilisi", "residents of Kherson"): that place's country. Only for residents, protesters,
@@ -396,6 +477,63 @@ class ActorLinker:
         named = {r.actor_id for r in self.refs if r.kind == "person" and r.start < chunk.start}
         fits = [i for i in named if self.actors[i].country == country and self.actors[i].role == role]
         return fits[0] if len(fits) == 1 else None
+
+    # ---- the story's one nation ----
+    def _only_nation(self) -> None:
+        """When the text gives every actor that has a country the same one ("Philippine troops",
+        "the Philippines", "Defence Minister ..."), local people and bodies it leaves without a
+        country ("the armed forces", "villagers") are of that nation: the story's actors name no
+        other. Never from the dateline or the places, and not when two nations are named (talks in
+        Geneva between two delegations leave "officials" without a country)."""
+        nations = {a.country for a in self.actors.values()
+                   if a.country in self.countries.by_alpha3 and a.role not in ("IGO", "NGO")}
+        if len(nations) != 1:
+            return
+        (nation,) = nations
+        renamed: dict[str, str] = {}
+        for aid, a in list(self.actors.items()):
+            if a.country is not None or a.role not in CONTEXT_ROLES or a.kind not in ("group", "person"):
+                continue
+            if aid.startswith("agent:"):
+                new_id = f"agent:{nation}{a.role}"
+                c = self.countries.by_alpha3[nation]
+                self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
+                                                     nation, a.role, list(a.aliases)))
+                del self.actors[aid]
+                renamed[aid] = new_id
+            else:
+                a.country = nation
+        for r in self.refs:
+            r.actor_id = renamed.get(r.actor_id, r.actor_id)
+
+    # ---- states that no longer exist ----
+    def _historical_states(self) -> None:
+        """An actor of Russia in 1987 is an actor of the Soviet Union (SUN), one named "East
+        German" in 1989 of the GDR (DDR): kb/historical_countries.tsv, by the story's date."""
+        if self.date is None:
+            return
+        renamed: dict[str, str] = {}
+        for h in self.historical:
+            if self.date > h.until:
+                continue
+            for aid, a in list(self.actors.items()):
+                if a.country != h.successor or aid in renamed:
+                    continue
+                if h.names:
+                    said = " ".join(self.doc[r.start:r.end].text.lower() for r in self.refs if r.actor_id == aid)
+                    if not any(n in said for n in h.names):
+                        continue
+                new_id = aid.replace(f":{h.successor}", f":{h.predecessor}", 1) if aid.startswith("agent:") else aid
+                cameo = a.cameo.replace(h.successor, h.predecessor, 1) if a.cameo else None
+                new = Actor(new_id, a.name.replace(self.countries.by_alpha3[h.successor].name, h.predecessor)
+                            if h.successor in self.countries.by_alpha3 else a.name,
+                            a.kind, h.predecessor, a.role, a.aliases, a.description, cameo)
+                renamed[aid] = new_id
+                del self.actors[aid]
+                self.actors.setdefault(new_id, new)
+        if renamed:
+            for r in self.refs:
+                r.actor_id = renamed.get(r.actor_id, r.actor_id)
 
     # ---- pronouns ----
     def _antecedent(self, tok: Token) -> _Ref | None:

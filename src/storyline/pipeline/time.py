@@ -19,6 +19,8 @@ _SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually",
 # ("2000 workers" is not a year).
 _YEAR_CUES = {"in", "since", "of", "by", "until", "till", "from", "to", "before", "after", "during", "through",
               "early", "late", "mid", "between", "around", "circa", "year", "fiscal", "for"}
+_NOUN_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "your"}
+_PRENOMINAL_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 _PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "'d"}
 
@@ -56,7 +58,8 @@ class TimeTagger:
         for start, end in scan(full_text):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None and self._keep(doc, span, full_text[start:end]):
-                found.append((start, end, span))
+                span = self._extent(span)
+                found.append((span.start_char, span.end_char, span))
         for ent in doc.ents:  # forms the rules do not know, if they normalize
             if ent.label_ in ("DATE", "TIME") and all(ent.end_char <= s or ent.start_char >= e for s, e, _ in found):
                 if self._keep(doc, ent, ent.text):
@@ -75,6 +78,17 @@ class TimeTagger:
                                        anchored="X" not in tx.value[:2] and not tx.value.startswith("PX"))))
         doc._.times = out
         return doc
+
+    @staticmethod
+    def _extent(span: Span) -> Span:
+        """TimeML's extent: an expression that modifies a noun ("a third-quarter loss", "its two-day
+        visit") leaves the noun phrase's determiner to the noun."""
+        first = span[0]
+        if len(span) > 1 and first.lower_ in _NOUN_DETERMINERS:
+            head = span.root.head
+            if head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and span.root.dep_ in _PRENOMINAL_DEPS:
+                return span[1:]
+        return span
 
     @staticmethod
     def _is_year(doc: Doc, span: Span, prev: Token | None, nxt: Token | None) -> bool:

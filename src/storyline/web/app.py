@@ -185,10 +185,7 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
 
     def facets(cur, f: EventFilter) -> dict[str, list]:
         base = dataclasses.replace(f, limit=None, offset=None, sort=())
-        out = {name: query.facet(cur, name, base, top=12) for name in FACETS}
-        if has_domains():  # counted over both domains, so the other one can be chosen
-            out["domain"] = query.facet(cur, "domain", dataclasses.replace(base, domain=("all",)))
-        return out
+        return query.facets(cur, FACETS, base, top=12)
 
     def chart(cur, f: EventFilter, unit: str, by: str) -> timeline.Chart:
         if by not in ("plover_type", "quad_class"):
@@ -198,20 +195,17 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         base = dataclasses.replace(f, limit=None, offset=None, sort=())
         lo = query.parse_partial_date(f.since)[0] if f.since else None
         hi = query.parse_partial_date(f.until)[1] if f.until else None
-        span = query.count_by(cur, ["day"], dataclasses.replace(base, sort=("day",)))
-        days = [dt.date.fromisoformat(d) for d, _ in span.rows if d]
-        # events whose dates overlap the range but begin before it are drawn at its start
-        days = [max(d, lo) if lo else d for d in days]
-        days = [min(d, hi) if hi else d for d in days]
-        if not days:
+        first, last = query.date_range(cur, base)
+        if first is None:
             return timeline.layout([], "day", by)
-        first, last = min(days), max(days)
+        # events whose dates overlap the range but begin before it are drawn at its start
+        first, last = max(first, lo or first), min(last, hi or last)
         unit = timeline.auto_unit(first, last) if unit == "auto" else timeline.coarsest_fitting(first, last, unit)
         rows = []
-        for day, key, n in query.count_by(cur, ["day", by], base).rows:
-            d = dt.date.fromisoformat(day)
-            d = min(max(d, lo or d), hi or d)
-            rows.append((timeline.bin_start(d, unit), key, n))
+        for label, key, n in query.count_by(cur, [unit, by], base).rows:  # labels as 2024, 2024-11, 2024-W48...
+            if label:
+                d = query.parse_partial_date(label)[0]
+                rows.append((timeline.bin_start(min(max(d, lo or d), hi or d), unit), key, n))
         return timeline.layout(rows, unit, by, selected=(lo, hi))
 
     def role_chart(cur, src: EventFilter, tgt: EventFilter, unit: str) -> timeline.Chart:
@@ -373,16 +367,16 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         return dict(place=found[0], stories=stories, names=names)
 
     def run_sql(sql: str) -> dict:
-        problem = sql_guard(sql)
-        if problem:
-            raise BadRequest(problem)
         try:
             with reader.connection() as cur, reader.timeout(cur):
+                query.check_read_only_sql(cur, sql)  # the guard of `storyline sql`
                 cur.execute(sql)
                 cols = [d[0] for d in cur.description] if cur.description else []
                 rows = cur.fetchmany(SQL_MAX_ROWS + 1)
         except QueryTimeout:
             raise
+        except QueryError as e:
+            raise BadRequest(str(e)) from None
         except Exception as e:  # duckdb's own message (syntax, unknown column, permission) is what helps
             if type(e).__module__.startswith(("duckdb", "_duckdb")):
                 raise BadRequest(str(e)) from None
@@ -539,17 +533,6 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
 
 
 # ---------------------------------------------------------------- small helpers
-
-def sql_guard(sql: str) -> str | None:
-    """Why `sql` may not run, or None: the guard of `storyline sql` (one read-only statement). The
-    connection is read-only with file access off, so this is for a clear message, not the safety."""
-    import re
-
-    if not re.match(r"^\s*(select|with|describe|show|pragma|summarize|from|explain|values|table)\b", sql,
-                    re.IGNORECASE):
-        return "only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) are allowed"
-    return None
-
 
 def _empty(f: EventFilter, name: str):
     return next(x.default if x.default is not dataclasses.MISSING else x.default_factory()

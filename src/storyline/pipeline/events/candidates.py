@@ -25,8 +25,10 @@ COMPLEMENT_DEPS = {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl", "co
 
 
 class CandidateFinder:
-    def __init__(self, triggers: dict[tuple[str, str], list[kb.Trigger]]) -> None:
+    def __init__(self, triggers: dict[tuple[str, str], list[kb.Trigger]],
+                 broad: dict[tuple[str, str], list[kb.Trigger]] | None = None) -> None:
         self.triggers = triggers
+        self.broad = broad or {}  # CAMEO-derived rows, tried when no hand row matches
         words = kb.modality_words()
         self.obligation_aux = {w for w, k in words.items() if "obligation" in k}
         self.obligation_heads = {w for w, k in words.items() if "obligation-head" in k}
@@ -45,7 +47,7 @@ class CandidateFinder:
             found[ob.token.i] = ob
         for i, cand in found.items():
             gov = self.governor(cand.token, found)
-            if gov is not None and plover_of(gov.trigger) in self.absorbing:
+            if gov is not None and "cameo" not in gov.trigger.flags and plover_of(gov.trigger) in self.absorbing:
                 absorbed.add(i)
         return [found[i] for i in sorted(found) if i not in absorbed]
 
@@ -84,7 +86,8 @@ class CandidateFinder:
             pos, lemma = self.key(tok)
             if pos is None:
                 continue
-            for trig in self.triggers.get((pos, lemma), ()):
+            rows = self.triggers.get((pos, lemma)) or self.broad.get((pos, lemma), ())
+            for trig in rows:
                 if self.matches(tok, trig):
                     yield Candidate(tok, trig)
                     break
@@ -101,7 +104,7 @@ class CandidateFinder:
             # a predicative participle the tagger calls an adjective: "declared annexed"
             w = tok.lower_
             for lemma in (w[:-2], w[:-1], w[:-3]):
-                if ("VERB", lemma) in self.triggers:
+                if ("VERB", lemma) in self.triggers or ("VERB", lemma) in self.broad:
                     return "VERB", lemma
         return None, ""
 
@@ -113,7 +116,8 @@ class CandidateFinder:
             if not any(c.lower_ == trig.particle and c.dep_ in PARTICLE_DEPS + ("amod",) for c in near):
                 return False
         if trig.objects:
-            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep", "acomp")]
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep", "acomp")
+                    or (tok.pos_ == "NOUN" and c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i)]
             # "allow inspectors to return": the object is the subject of the complement clause
             objs += [g for c in tok.children if c.dep_ in ("ccomp", "xcomp") for g in c.children if g.dep_ == "nsubj"]
             words = " ".join(t.lemma_.lower() for o in objs for t in o.subtree)

@@ -11,6 +11,31 @@ from ...model import Actor, Event, PlaceMention
 
 
 @dataclass
+class Decision:
+    """What the coder made of one candidate: its roles, modality and code, or why it is no event."""
+
+    cand: "object"  # candidates.Candidate
+    reason: str | None = None  # None: an event
+    negated: bool = False
+    speech_kind: str | None = None
+    reported: bool = False
+    passive: bool = False
+    source_ids: list[str] = field(default_factory=list)
+    target_ids: list[str] = field(default_factory=list)
+    modality: str = "asserted"
+    code: str = ""
+    plover: str = ""
+    mode: str | None = None
+    confidence: float | None = None  # set by the learned layer
+    features: dict | None = None  # what the learned layer saw
+    domain: str | None = None  # political or business (filters.Guards.domain)
+
+    def reject(self, reason: str) -> "Decision":
+        self.reason = reason
+        return self
+
+
+@dataclass
 class StoryContext:
     doc: Doc
     countries: kb.Countries

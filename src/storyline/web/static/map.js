@@ -26,6 +26,7 @@
       L.geoJSON(land, { interactive: false,
                         style: { color: "#8a8f98", weight: 0.6, fillColor: "#eef0ea", fillOpacity: 1 } }).addTo(map);
       el.dataset.countries = land.features.length;
+      el.dataset.outlinesMs = Math.round(performance.now());  // since navigation start, for benchmarks/web.py
       el.classList.add("outlines-ready");
     })
     .catch(() => say("country outlines could not be loaded"));
@@ -98,6 +99,7 @@
       }
       say(body.located + " events with coordinates" + (body.mode === "places" ? " (one marker per place)" : "") +
           (body.unlocated ? "; " + body.unlocated + " without" : ""));
+      el.dataset.markersMs = Math.round(performance.now());
       el.classList.add("events-ready");
     })
     .catch(() => say("the events could not be loaded"));
