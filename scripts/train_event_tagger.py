@@ -1,6 +1,6 @@
 """Train the learned event layer (pipeline/event_model.py) and write kb/models/event_model.npz.
 
-    python scripts/train_event_model.py [--out PATH] [--cache DIR] [--json REPORT]
+    python scripts/train_event_tagger.py [--out PATH] [--cache DIR] [--json REPORT]
 
 Data: storyline's annotated real-news sentences (benchmarks/devset/events/{train,dev}.jsonl, read
 through benchmarks/devset/corpus.py from ../shared/eval). The split is by document and was fixed
@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from event_sentences import Scorer, documents, gold_events, load_corpus  # noqa: E402
 
-C_GRID = (0.05, 0.1, 0.2, 0.5)
-ADD_GRID = tuple(round(0.3 + 0.05 * i, 2) for i in range(12))  # 0.30 .. 0.85
-DROP_GRID = (0.8, 0.9, 0.95, 1.01)  # 1.01: never drop a rule event
+C_GRID = (0.2, 0.5, 1.0)
+ADD_GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(10))  # 0.10 .. 0.55
+DROP_GRID = (0.7, 0.8, 0.9, 1.01)  # 1.01: never drop a rule event
 OUT = ROOT / "src" / "storyline" / "kb" / "models" / "event_model.npz"
 
 

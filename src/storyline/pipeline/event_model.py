@@ -18,7 +18,7 @@ made of it, the kinds of actors around it) and the parser's own contextual vecto
   with none, no event (an event row must say who acted). The business-domain guard is the rule
   coder's (`Guards.domain`).
 
-Training: scripts/train_event_model.py on benchmarks/devset/events/train.jsonl (thresholds tuned
+Training: scripts/train_event_tagger.py on benchmarks/devset/events/train.jsonl (thresholds tuned
 on dev). The weights ship in kb/models/event_model.npz (read once per process with numpy); no
 scikit-learn at run time.
 """
@@ -295,7 +295,7 @@ class EventModelLayer:
     def setup(self) -> None:
         """The parts the layer works with: the features, and a rule coder of its own (whose role
         finder falls back to the clause's subject for a proposal)."""
-        self.coder = EventCoder()
+        self.coder = EventCoder(use_model=False)  # the rules alone code what the layer proposes
         self.coder.roles = FallbackRoles()
         self.featurizer = Featurizer()
         self.codes = type_codes()
@@ -366,9 +366,11 @@ class EventModelLayer:
         return out
 
 
-def code_candidate(coder, ctx, cand) -> list[Event]:
-    """The rule coder's events for one candidate (roles, modality, code, date, place, domain)."""
-    return coder.events(ctx, cand)
+def code_candidate(coder: EventCoder, ctx: StoryContext, cand: Candidate) -> list[Event]:
+    """The rule coder's events for one candidate (roles, modality, code, date, place, domain), or
+    none when its checks reject it (negated, denied, wrong word sense, no actor)."""
+    decision = coder.decide(ctx, cand)
+    return coder.build(ctx, decision) if decision.reason is None else []
 
 
 class FallbackRoles(RoleFinder):
