@@ -75,7 +75,7 @@ def test_proposals_have_valid_types_and_codes(model_pipeline, rules_pipeline):
     text = ("Government troops launched a fierce offensive against rebel positions near Idlib on Sunday, "
             "and warplanes kept up the bombardment overnight. Opposition leaders condemned the assault "
             "and appealed to the United Nations for help. Thousands of protesters marched in the capital "
-            "against the siege. The foreign minister travelled to Moscow for talks with his Russian counterpart.")
+            "against the siege. Colombian police stations have come under repeated guerrilla attack this year.")
     cameo = kb.cameo()
     on = model_pipeline.analyze(story(text))
     off = rules_pipeline.analyze(story(text))
@@ -90,9 +90,9 @@ def test_proposals_have_valid_types_and_codes(model_pipeline, rules_pipeline):
 
 
 @pytest.mark.parametrize("text,trigger,plover", [
-    # an act named by a noun the trigger lexicon does not list, with its actor as the noun's possessor
-    ("Kenya's government said on Monday that the army's bombardment of militant camps near the border "
-     "would continue.", "bombardment", "ASSAULT"),
+    # an attack named by a noun under "come under", its attacker only a modifier: the rules find
+    # no one acting; the model proposes it and the coder takes the clause's actors
+    ("Colombian police stations have come under repeated guerrilla attack this year.", "attack", "ASSAULT"),
 ])
 def test_model_adds_a_nominal_event_the_rules_miss(model_pipeline, rules_pipeline, text, trigger, plover):
     off = rules_pipeline.analyze(story(text))
