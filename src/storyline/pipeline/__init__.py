@@ -41,9 +41,10 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 
 def event_model_default() -> bool:
-    """Whether the learned event layer runs when no one says: yes, unless STORYLINE_EVENT_MODEL is
-    0/off/false (so that both modes can be run from the CLI)."""
-    return os.environ.get("STORYLINE_EVENT_MODEL", "1").strip().lower() not in ("0", "off", "false", "no")
+    """Whether the learned event layer runs when no one says: only when STORYLINE_EVENT_MODEL is
+    1/on/true. It raises F1 on dev and test (benchmarks/RESULTS.md) but still breaks two of the
+    example's acceptance tests (test_example, test_event_modality), so it stays off until they pass."""
+    return os.environ.get("STORYLINE_EVENT_MODEL", "0").strip().lower() in ("1", "on", "true", "yes")
 
 
 def build_nlp(model: str = MODEL, petrarch: dict | None = None, actors: Iterable | None = None,
