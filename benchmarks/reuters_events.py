@@ -37,7 +37,7 @@ def main() -> None:
     ap.add_argument("--sample", type=Path, default=SAMPLE)
     ap.add_argument("--draw", type=int, default=0, help="write a new unjudged sample of this many political events")
     ap.add_argument("--show", action="store_true", help="print the sample's rows with their sentences")
-    ap.add_argument("--rules-only", action="store_true", help="run the event coder without its learned layer")
+    ap.add_argument("--rules-only", action="store_true", help="run the event coder without the learned event layer (storyline_event_model)")
     args = ap.parse_args()
 
     from storyline import Pipeline
@@ -47,9 +47,7 @@ def main() -> None:
     if args.show:
         show_sample(args.sample, {s.id: s.text for s in stories})
         return
-    pipeline = Pipeline(batch_size=args.batch_size)
-    if args.rules_only:
-        pipeline.nlp.get_pipe("storyline_events").model = None
+    pipeline = Pipeline(batch_size=args.batch_size, event_model=not args.rules_only)
     kind = Guards().actor_kind
     events = []  # (story, event, source kind, target kind, source code, target code)
     for story, a in progress(zip(stories, pipeline.pipe(stories)), total=len(stories), description="reuters"):

@@ -147,3 +147,35 @@ def test_declining_to_comment_is_no_rejection(pipeline):
     assert coded(pipeline, "A Turkish foreign ministry spokesman declined to comment on the report.") == []
     assert coded(pipeline, "Exports to Iran declined sharply in March.") == []
     assert [t for t, _, _ in coded(pipeline, "The Turkish foreign minister declined to meet the Greek envoy.")] == ["REJECT"]
+
+
+def test_an_act_only_the_state_does_is_political_without_its_agent(pipeline):
+    # kb/verbs.tsv flag state-act: police, prosecutors and courts arrest and charge, named or not
+    a = analyze(pipeline, "A 40-year-old man was charged with setting fire to a warehouse in the harbour district.")
+    assert [(e.plover_type, e.source_id, e.domain) for e in a.events] == [("ACCUSE", None, "political")]
+    a = analyze(pipeline, "Two men were arrested after a break-in at the village school.")
+    assert [(e.plover_type, e.domain) for e in a.events] == [("COERCE", "political")]
+    # an act any firm may do stays out when no political actor takes part
+    assert coded(pipeline, "Two drivers were hired after the depot reopened.") == []
+    # a firm charged by an unnamed authority is business news, not a political event
+    a = analyze(pipeline, "Northwind Shipping Co was charged with dumping oil near the port.")
+    assert all(e.domain == "business" for e in a.events)
+
+
+def test_an_accusation_inside_quoted_words_is_the_speaker_s(pipeline):
+    evs = coded(pipeline, "“Ankara was behind the bombing of the consulate,” the Greek foreign minister told reporters in Athens.")
+    assert [(t, country(s), country(tg)) for t, s, tg in evs] == [("ACCUSE", "GRC", "TUR")]
+    # a belief is not an accusation made aloud
+    assert coded(pipeline, "Kenya's president thinks Somali militants were behind the bombing.") == []
+
+
+def test_acts_listed_inside_an_allegation_are_not_events_of_their_own(pipeline):
+    evs = coded(pipeline, "The Kenyan foreign minister said Somali militants had committed atrocities, including killings and abductions.")
+    assert [(t, country(s), country(tg)) for t, s, tg in evs] == [("ACCUSE", "KEN", "SOM")]
+
+
+def test_one_speaker_s_repeated_words_against_one_target_are_one_statement(pipeline):
+    text = ("The Kenyan foreign minister said Somali militants had committed atrocities in Mandera. "
+            "“Somali militants were behind the bombing of the market,” the minister added.")
+    evs = coded(pipeline, text)
+    assert [(t, country(s), country(tg)) for t, s, tg in evs] == [("ACCUSE", "KEN", "SOM")]

@@ -38,7 +38,7 @@ from ..model import Event
 from .events import EventCoder
 from .events.candidates import Candidate, CandidateFinder
 from .events.context import StoryContext
-from .events.filters import Guards
+from .events.filters import Guards, dedupe
 from .events.roles import RoleFinder
 from .syntax import subject_of
 
@@ -68,6 +68,12 @@ class Featurizer:
                     self.lexicon.setdefault((pos, lemma), set()).add(plover)
         self.speech = kb.speech_verbs()
         self.guards = Guards()
+
+    def known_types(self, tok: Token) -> set[str]:
+        """The lexicon's types for the word, or for the verb the noun derives from."""
+        lemma = tok.lemma_.lower()
+        known = self.lexicon_types(tok.pos_, lemma)
+        return known or (self.derived_types(lemma) if tok.pos_ == "NOUN" else set())
 
     def lexicon_types(self, pos: str, lemma: str) -> set[str]:
         return self.lexicon.get((pos, lemma), set())
@@ -221,6 +227,8 @@ class EventModel:
     add_threshold: float
     drop_threshold: float
     info: dict = field(default_factory=dict)
+    lexicon_bound: bool = False  # proposals keep to the lexicon's types for words it knows (tuned on dev)
+    sourceless: bool = False  # proposals need no named source in a political sentence (tuned on dev)
 
     @classmethod
     def load(cls, path) -> "EventModel":
@@ -228,12 +236,14 @@ class EventModel:
             meta = json.loads(str(z["meta"]))
             return cls(list(meta["classes"]), {w: i for i, w in enumerate(z["vocab"].tolist())}, z["coef"].astype("float32"),
                        z["intercept"].astype("float32"), z["dense_mean"], z["dense_scale"], float(meta["add_threshold"]),
-                       float(meta["drop_threshold"]), meta.get("info", {}))
+                       float(meta["drop_threshold"]), meta.get("info", {}), bool(meta.get("lexicon_bound", False)),
+                       bool(meta.get("sourceless", False)))
 
     def save(self, path) -> None:
         vocab = sorted(self.vocab, key=self.vocab.get)
         meta = {"classes": self.classes, "add_threshold": self.add_threshold, "drop_threshold": self.drop_threshold,
-                "info": self.info}
+                "lexicon_bound": self.lexicon_bound,
+                "sourceless": self.sourceless, "info": self.info}
         np.savez_compressed(path, vocab=np.array(vocab), coef=self.coef.astype("float16"),
                             intercept=self.intercept.astype("float32"), dense_mean=self.dense_mean.astype("float32"),
                             dense_scale=self.dense_scale.astype("float32"), meta=np.array(json.dumps(meta)))
@@ -283,6 +293,9 @@ def make_event_model(nlp: Language, name: str, enabled: bool, add_threshold: flo
 class EventModelLayer:
     """The spaCy component (see the module doc). enabled=False leaves the rules' events as they are."""
 
+    lexicon_bound = False
+    sourceless = False
+
     def __init__(self, enabled: bool = True, add_threshold: float | None = None,
                  drop_threshold: float | None = None) -> None:
         self.model = load_model() if enabled else None
@@ -290,12 +303,14 @@ class EventModelLayer:
         if self.model is not None:
             self.add_threshold = self.model.add_threshold if add_threshold is None else add_threshold
             self.drop_threshold = self.model.drop_threshold if drop_threshold is None else drop_threshold
+            self.lexicon_bound = self.model.lexicon_bound
+            self.sourceless = self.model.sourceless
             self.setup()
 
     def setup(self) -> None:
         """The parts the layer works with: the features, and a rule coder of its own (whose role
         finder falls back to the clause's subject for a proposal)."""
-        self.coder = EventCoder(use_model=False)  # the rules alone code what the layer proposes
+        self.coder = EventCoder()  # the rules code what the layer proposes
         self.coder.roles = FallbackRoles()
         self.featurizer = Featurizer()
         self.codes = type_codes()
@@ -317,9 +332,10 @@ class EventModelLayer:
         by_char = {t.idx: t for t in tokens}
         row_of = {t.i: r for r, t in enumerate(tokens)}
         kept = []
+        settled = self.settled_senses(doc)
         for ev in doc._.events:
             tok = by_char.get(ev.trigger_start)
-            if tok is not None and probs[row_of[tok.i], none] >= self.drop_threshold:
+            if tok is not None and tok.i not in settled and probs[row_of[tok.i], none] >= self.drop_threshold:
                 continue  # the model says this is no event
             kept.append(ev)
         rule_tokens = {t.i for t in tokens if t.idx in {e.trigger_start for e in doc._.events}}
@@ -329,12 +345,29 @@ class EventModelLayer:
                 continue
             p = probs[r].copy()
             p[none] = -1.0
+            if self.lexicon_bound:
+                # a word the trigger lexicon knows (as itself or as the verb it derives from) is
+                # proposed only with one of the types the lexicon gives it: the model finds the
+                # occurrences the rules missed, the lexicon says what such a word can mean
+                known = self.featurizer.known_types(tok)
+                if known:
+                    for k, c in enumerate(classes):
+                        if c != NONE and c not in known:
+                            p[k] = -1.0
             best = int(p.argmax())
             if p[best] >= self.add_threshold:
                 proposals[tok.i] = classes[best]
         if proposals:
-            kept += self.code_proposals(doc, proposals, kept)
+            kept = dedupe(kept + self.code_proposals(doc, proposals, kept))  # one row per happening, as the rules'
         doc._.events = sorted(kept, key=lambda e: e.trigger_start)
+
+    def settled_senses(self, doc: Doc) -> set[int]:
+        """Rule triggers whose political sense the word-sense guard confirmed from their object
+        ("executed four hostages"): the model does not drop those (it was trained to catch the
+        other senses, "executed two licenses", which the guard already rejects)."""
+        ctx = StoryContext(doc, self.coder.countries)
+        guards, plover = self.coder.guards, self.coder.coder.plover
+        return {c.token.i for c in self.coder.find(doc) if guards.sense_confirmed(ctx, c.token, c.trigger, plover(c.trigger))}
 
     def trigger_for(self, tok: Token, plover: str) -> kb.Trigger:
         """The lexicon's row for the word with the proposed type (its CAMEO code, mode and flags),
@@ -342,7 +375,10 @@ class EventModelLayer:
         for row in self.triggers.get((tok.pos_, tok.lemma_.lower()), ()):
             if self.coder.coder.plover(row) == plover and not (row.particle or row.objects):
                 return kb.Trigger(row.pos, row.lemma, "", (), row.cameo, row.plover, row.mode, row.flags | {"model"})
-        return kb.Trigger(tok.pos_, tok.lemma_.lower(), "", (), self.codes[plover], plover, "", frozenset({"model"}))
+        # an accusation the lexicon does not know the word for ("left behind savagery") is made
+        # by whoever says it, against the clause's subject, as the rules read "accusation" rows
+        flags = {"model", "accusation"} if plover == "ACCUSE" and tok.pos_ == "VERB" else {"model"}
+        return kb.Trigger(tok.pos_, tok.lemma_.lower(), "", (), self.codes[plover], plover, "", frozenset(flags))
 
     def code_proposals(self, doc: Doc, proposals: dict[int, str], kept: list[Event]) -> list[Event]:
         cands = {}
@@ -360,17 +396,34 @@ class EventModelLayer:
             gov = CandidateFinder.governor(doc[i], found)
             if gov is not None and self.coder.coder.plover(gov.trigger) in self.absorbing:
                 continue
-            events = code_candidate(self.coder, ctx, cands[i])
+            events = code_candidate(self.coder, ctx, cands[i], self.sourceless)
             ctx.so_far.extend(events)
             out += events
         return out
 
 
-def code_candidate(coder: EventCoder, ctx: StoryContext, cand: Candidate) -> list[Event]:
+def code_candidate(coder: EventCoder, ctx: StoryContext, cand: Candidate, sourceless: bool = False) -> list[Event]:
     """The rule coder's events for one candidate (roles, modality, code, date, place, domain), or
-    none when its checks reject it (negated, denied, wrong word sense, no actor)."""
+    none when its checks reject it (negated, denied, wrong word sense, no actor).
+    sourceless: a proposal whose actor the text does not name in its clause ("the attacks in
+    Paris", "talks on arms control") is still an event when its sentence names a political actor;
+    its source stays empty (never guessed) and it ranks below events with a named actor."""
     decision = coder.decide(ctx, cand)
+    if sourceless and not decision.source_ids and decision.code and (
+            decision.reason == "no source" or (decision.reason == "no political actor" and not decision.target_ids)):
+        if political_sentence(coder, ctx, cand.token):
+            decision.reason, decision.domain, decision.confidence = None, "political", 0.3
     return coder.build(ctx, decision) if decision.reason is None else []
+
+
+def political_sentence(coder: EventCoder, ctx: StoryContext, tok: Token) -> bool:
+    """Whether the sentence of tok mentions a political actor (guards.actor_kind) and no business cue."""
+    doc = ctx.doc
+    sent = tok.sent
+    if any(t.lemma_.lower() in coder.guards.business_cues for t in sent):
+        return False
+    return any(coder.guards.actor_kind(ctx.actors.get(a)) == "political"
+               for t in sent for a in doc._.token_actors.get(t.i, ()))
 
 
 class FallbackRoles(RoleFinder):

@@ -21,7 +21,6 @@ from .candidates import Candidate, CandidateFinder
 from .coding import Coder
 from .context import Decision, StoryContext
 from .filters import Guards, dedupe
-from .model import NONE, SOFT_REASONS, features, load_model
 from .roles import RoleFinder
 from .when_where import Locator
 
@@ -31,14 +30,16 @@ from .when_where import Locator
 BORROWING_TYPES = {"ASSAULT", "COERCE"}
 
 
-@Language.factory("storyline_events", default_config={"use_model": True})
-def make_event_coder(nlp: Language, name: str, use_model: bool) -> "EventCoder":
-    return EventCoder(use_model)
+@Language.factory("storyline_events")
+def make_event_coder(nlp: Language, name: str) -> "EventCoder":
+    return EventCoder()
 
 
 class EventCoder:
-    def __init__(self, use_model: bool = True) -> None:
-        self.model = load_model() if use_model else None
+    """The rules. What they reject or miss, the learned layer after them (pipeline/event_model.py,
+    storyline_event_model) may drop or add; it codes what it adds with decide/build below."""
+
+    def __init__(self) -> None:
         self.find = CandidateFinder(kb.triggers(), kb.cameo_triggers())
         self.roles = RoleFinder()
         self.coder = Coder()
@@ -53,10 +54,6 @@ class EventCoder:
         ctx = StoryContext(doc, self.countries)
         for cand in self.find.candidates(doc, self.coder.plover):
             decision = self.decide(ctx, cand)
-            if decision.reason in SOFT_REASONS and (self.model is not None or self.trace is not None):
-                decision.features = features(ctx, decision, self.guards.actor_kind)
-                if self.model is not None:
-                    self.judge(ctx, decision)
             if self.trace is not None:
                 self.trace.append(decision)
             if decision.reason is None:
@@ -96,13 +93,15 @@ class EventCoder:
                 return d.reject("own duty")
             speech_verb = None
         elif "accusation" in trig.flags:
-            if speech_verb is None or d.speech_kind == "think":
+            # "X said Y committed war crimes", "X says Y was involved in the attack", and inside X's
+            # quoted words "“Y left behind savagery,” X said": X accuses Y
+            speaker = self.quote_speaker(ctx, tok) if speech_verb is None else None
+            if (speech_verb is None and speaker is None) or d.speech_kind == "think":
                 return d.reject("not said")  # an accusation is made aloud; a belief is not an ACCUSE event
-            # "X said Y committed war crimes", "X says Y was involved in the attack": X accuses Y
             accused = self.roles.phrase_actors(ctx, next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")),
                                                          None)) or source_ids
-            target_ids = accused
-            source_ids = self.roles.subject(ctx, speech_verb)
+            source_ids = self.roles.subject(ctx, speech_verb) if speech_verb is not None else [speaker]
+            target_ids = [t for t in accused if t not in source_ids]
             speech_verb = None
         elif speech_verb is not None:
             modality = "reported"
@@ -122,9 +121,10 @@ class EventCoder:
             return d.reject("no code")
         d.code, d.plover, d.mode = coded
         d.domain = self.guards.domain(ctx, tok, source_ids, target_ids)
+        if d.domain is None and "state-act" in trig.flags and d.passive and not source_ids and target_ids:
+            d.domain = "political"  # "was arrested", "was charged with": the police or a court did it
         if d.domain is None:
             return d.reject("no political actor")
-        # what follows the learned layer may overrule (model.SOFT_REASONS)
         if trig.lemma == "flee" and not any(ctx.actors[s].role in ("MIL", "REB") for s in source_ids
                                             if s in ctx.actors):
             return d.reject("civilians flee")
@@ -138,23 +138,11 @@ class EventCoder:
             return d.reject("broad only")  # a CAMEO-derived verb alone is too unsure for the rules
         return d
 
-    def judge(self, ctx: StoryContext, d: Decision) -> None:
-        """The learned layer's say on a candidate the rules accepted or were unsure of."""
-        typ, p = self.model.decide(d.features, d.plover if d.reason is None else None)
-        if typ == NONE:
-            d.reason = d.reason or "model"
-            return
-        if d.reason is None:
-            return  # the rules' event, confirmed
-        if typ in self.recipient_required and not d.target_ids:
-            return
-        if typ != d.plover or not d.code:
-            d.code, d.plover, d.mode = self.type_codes[typ], typ, None
-            entry = self.coder.cameo.get(d.code)
-            d.mode = entry.mode or None if entry else None
-        # an event only the model saw ranks below the rules' own (benchmarks take the most confident)
-        d.reason = None
-        d.confidence = round(0.2 + 0.2 * p + 0.2 * bool(d.source_ids) + 0.1 * bool(d.target_ids), 2)
+    @staticmethod
+    def quote_speaker(ctx: StoryContext, tok) -> str | None:
+        """The actor who speaks the direct quote tok sits in, if the quotes stage found one."""
+        return next((q.speaker_id for q in ctx.doc._.quotes if q.direct and q.start <= tok.idx < q.end
+                     and q.speaker_id in ctx.actors), None)
 
     def build(self, ctx: StoryContext, d: Decision) -> list[Event]:
         """The event rows of an accepted decision: one per source and target actor ("A and B hosted

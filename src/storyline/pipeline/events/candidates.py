@@ -63,15 +63,16 @@ class CandidateFinder:
     def governor(tok: Token, found: dict[int, Candidate]) -> Candidate | None:
         """The candidate whose complement holds tok ("threatened to cut ties", "called for
         sanctions", "accused X of killing"), or None. A coordinated act ("refused X and urged Y")
-        is no complement."""
+        is the complement of what governs its first member, if anything ("committed killings and
+        kidnappings": both are what was alleged)."""
         cur = tok
-        for _ in range(5):
+        for _ in range(6):
             head = cur.head
             if head is cur or cur.dep_ not in COMPLEMENT_DEPS:
                 return None
-            if head.i in found:
-                return None if cur.dep_ == "conj" else found[head.i]
-            cur = head
+            if head.i in found and cur.dep_ != "conj":
+                return found[head.i]
+            cur = head  # a conjunct shares its first member's governor, if any
         return None
 
     def obligations(self, doc: Doc) -> list[Candidate]:

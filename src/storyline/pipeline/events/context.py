@@ -26,8 +26,7 @@ class Decision:
     code: str = ""
     plover: str = ""
     mode: str | None = None
-    confidence: float | None = None  # set by the learned layer
-    features: dict | None = None  # what the learned layer saw
+    confidence: float | None = None  # None: build() derives it from what was found
     domain: str | None = None  # political or business (filters.Guards.domain)
 
     def reject(self, reason: str) -> "Decision":

@@ -18,6 +18,7 @@ from .context import StoryContext
 POLITICAL_ROLES = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "IGO", "NGO", "SPY", "PTY", "LEG", "ELI", "INS",
                    "REF", "CRM", "ETH", "REL", "UAF", "SEP", "IMG"}
 PEOPLE_POS = ("PRON", "NUM")
+VERBAL = (1, 3)  # CAMEO quad classes of words rather than deeds (verbal cooperation, verbal conflict)
 
 
 class Guards:
@@ -47,6 +48,15 @@ class Guards:
         if obj is None:
             return True
         return self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj))
+
+    def sense_confirmed(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
+        """Whether the word has a sense condition (kb/senses.tsv) and its object meets it outright
+        ("executed four hostages"): then the political sense is settled by the text itself."""
+        need = self.senses.get(trig.lemma) or self.senses.get(f"type:{plover}")
+        if need not in ("person", "target") or tok.pos_ == "NOUN":
+            return False
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        return obj is not None and (self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj)))
 
     def _people(self, ctx: StoryContext, tok: Token) -> bool:
         if ctx.doc._.token_actors.get(tok.i) or tok.ent_type_ in ("PERSON", "NORP", "ORG"):
@@ -123,5 +133,9 @@ def dedupe(events: list[Event]) -> list[Event]:
                 and (k.target_id == ev.target_id or ev.target_id is None or k.target_id is None)]
         if any(k.sentence_start == ev.sentence_start or ev.date_basis == "not stated" for k in same):
             continue
+        if ev.quad_class in VERBAL and ev.source_id and ev.target_id and any(
+                k.plover_type == ev.plover_type and k.source_id == ev.source_id and k.target_id == ev.target_id
+                and k.date_value == ev.date_value for k in kept):
+            continue  # one speaker's words against one target on one day are one statement (ICEWS' rule)
         kept.append(ev)
     return sorted(kept, key=lambda e: e.trigger_start)
