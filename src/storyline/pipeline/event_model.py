@@ -435,7 +435,7 @@ class FallbackRoles(RoleFinder):
         if source or "model" not in trig.flags:
             return source, target
         verb = tok
-        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:  # spaCy makes a new Token per access: compare indices
             verb = verb.head
         found = [a for a in self.subject(ctx, verb) if a not in target] if verb.pos_ in ("VERB", "AUX") else []
         return found, target
