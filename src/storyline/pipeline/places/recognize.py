@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from ...kb.gazetteer import Gazetteer
 from ...kb.places import PlaceWords
+from .candidates import Demonyms
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _PROPN = int(PROPN)
@@ -64,6 +65,7 @@ class Recognizer:
         self.gaz = gaz
         self.countries = countries
         self.words = words
+        self.demonyms = Demonyms(countries)
 
     def __call__(self, doc: Doc) -> list[tuple[Span, str]]:
         if not len(doc):
@@ -71,7 +73,7 @@ class Recognizer:
         out: list[tuple[Span, str]] = []
         taken: set[int] = set()
         for e in doc.ents:
-            if e.label_ in PLACE_LABELS and e.text.lower() not in self.countries.demonyms:
+            if e.label_ in PLACE_LABELS and e.text.lower() not in self.demonyms:
                 span = self._longer(doc, e)
                 out.append((span, "toponym"))
                 taken.update(range(span.start, span.end))
@@ -106,7 +108,7 @@ class Recognizer:
 
     def _demonyms(self, doc: Doc, taken: set[int]) -> list[tuple[Span, str]]:
         out = []
-        dem = self.countries.demonyms
+        dem = self.demonyms
         for e in doc.ents:
             if e.label_ in ("NORP", "GPE") and e.text.lower() in dem:
                 out.append((e, "demonym"))
