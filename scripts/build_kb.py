@@ -218,9 +218,18 @@ def read_phoenix_actors(path: Path) -> list[dict]:
     return entries
 
 
+OFFICE_WORDS = set("""SECRETARY MINISTER PRESIDENT VICE CHANCELLOR PREMIER PRIME SPOKESMAN SPOKESWOMAN AMBASSADOR
+GOVERNOR CHIEF LEADER KING QUEEN GENERAL STATE FOREIGN DEFENSE DEFENCE INTERIOR FINANCE OF THE FOR AND DEPUTY
+ASSISTANT UNDER HEAD DIRECTOR COMMANDER ENVOY SPEAKER CHAIRMAN ATTORNEY TREASURY HOUSE SENATE UN U.N. US U.S.
+UNITED NATIONS NATIONAL SECURITY ADVISER ADVISOR HIGH COMMISSIONER REPRESENTATIVE TRADE JUSTICE MAYOR""".split())
+
+
 def _kind(names: list[str], notes: str, dated: bool, codes: list[str]) -> str:
     if any(c.startswith("MNC") for c in codes):
         return "organization"
+    first = [w for w in re.split(r"[_\s]+", names[0].upper()) if w]
+    if first and all(w in OFFICE_WORDS for w in first):
+        return "organization"  # an office ("US_SECRETARY_OF_STATE", "UN_SECRETARY_GENERAL"), held by many
     words = {w for n in names[:1] for w in re.split(r"[_\s]+", n.upper()) if w}
     if words & ORG_WORDS:
         return "organization"

@@ -52,8 +52,10 @@ def build_query_db(path):
                     [("1", 0, "We will hold", True, "agent:UKRGOV", "said", None),
                      ("10", 0, "the accord is good", False, "biden", "told", "2024-11-28")])
     con.execute("UPDATE events SET domain = 'business' WHERE story_id = '1' AND event_no = 1")
-    con.execute("INSERT INTO mentions VALUES ('1', 0, 4, 'Kyiv', 'agent:UKRGOV', 'place', 'UKRGOV')")
-    con.execute("INSERT INTO place_mentions (story_id, start, \"end\", text, geonameid, role, score) VALUES ('1', 30, 37, 'Kherson', 706448, 'place', 1.0)")
+    con.execute("INSERT INTO mentions (story_id, start, \"end\", text, actor_id, how, code) "
+                "VALUES ('1', 0, 4, 'Kyiv', 'agent:UKRGOV', 'place', 'UKRGOV')")
+    con.execute("INSERT INTO place_mentions (story_id, start, \"end\", text, geonameid, role, score) "
+                "VALUES ('1', 30, 37, 'Kherson', 706448, 'place', 1.0)")
     st.close()
     return path
 

@@ -52,3 +52,36 @@ def test_n_days_later_dates_the_event_from_the_date_before_it(pipeline):
     assert (attack.date_value, attack.date_basis) == ("2022-11-06", "relative")
     capture = next(e for e in events if e.plover_type != "ASSAULT")
     assert (capture.date_value, capture.date_basis) == ("2022-11-03", "stated")
+
+
+def test_timeml_extents(pipeline):
+    """TimeML's extent: prepositions and "about" stay out of a duration, words that bound it stay in;
+    a prenominal expression leaves the noun's determiner and the possessive outside."""
+    text = ("The talks lasted about five hours after nearly five months of silence. The firm posted a "
+            "third-quarter loss and its two-day meeting ended. Friday's vote was delayed.")
+    got = [t for t, _ in _times(pipeline, text)]
+    assert got == ["five hours", "nearly five months", "third-quarter", "two-day", "Friday"]
+
+
+def test_durations_and_dates_that_look_alike(pipeline):
+    got = dict(_times(pipeline, "The banks must wait 30 days before closing the deal. The company reported 1987 "
+                                "full year sales. Profit for the year ended Aug. 31 fell.", date="1989-10-26"))
+    assert got["30 days"] == "P30D"  # "before" opens a clause: only the duration is the expression
+    assert got["1987 full year"] == "1987"  # a calendar year, not 1,987 years
+    assert got["the year"] == "P1Y"  # "the year ended Aug. 31": a year's span
+    assert got["Aug. 31"] == "1989-08-31"
+
+
+def test_a_month_day_after_last_is_the_date(pipeline):
+    got = _times(pipeline, "He was shot last Oct. 23 at his home. Inspections stopped since Jan. 13.",
+                 date="1999-03-06")
+    assert got == [("Oct. 23", "1998-10-23"), ("Jan. 13", "1999-01-13")]
+
+
+def test_a_direct_quote_counts_from_the_day_it_was_spoken(pipeline):
+    story = Story(text='"We will leave the city tomorrow," the mayor said on Monday. Officials said the convoy '
+                       'left yesterday.', date=dt.date(2022, 11, 16))  # a Wednesday
+    times = {t.text: t.value for t in pipeline.analyze(story).times}
+    assert times["Monday"] == "2022-11-14"
+    assert times["tomorrow"] == "2022-11-15"  # the mayor's tomorrow, not the story's
+    assert times["yesterday"] == "2022-11-15"  # a paraphrase: the reporter's words, from the story's date

@@ -186,3 +186,43 @@ def test_scan_skips_lowercase_month_words_and_may_the_verb():
     assert _found("They may march on the capital.") == []
     assert _found("It was released in May.") == ["May"]
     assert _found("Jan Kowalski said so.") == []
+
+
+def test_a_holiday_without_tense_is_the_nearest_one():
+    assert normalize("Thanksgiving Day", dt.date(2000, 1, 7), tense=None).value == "1999-11-25"
+    assert normalize("Thanksgiving Day", dt.date(2000, 11, 1), tense=None).value == "2000-11-23"
+
+
+def test_intervals_never_raise():
+    """A stray number read as a duration must not break the stage: its start is unknown."""
+    from storyline.timex import duration_back
+
+    for value in ("P1987Y", "P99999999D", "P500000W", "P100000M"):
+        assert duration_back(value, dt.date(1987, 3, 3)) is None
+    assert normalize("1987 full year", dt.date(1987, 3, 3)).interval(dt.date(1987, 3, 3)) == (
+        dt.date(1987, 1, 1), dt.date(1987, 12, 31))
+
+
+@pytest.mark.parametrize("text,anchor,tense,value", [
+    # around the turn of the year the story's date decides which year
+    ("Jan. 2", dt.date(2022, 12, 30), "past", "2023-01-02"),  # a deadline days ahead, not a year back
+    ("Dec. 30", dt.date(2023, 1, 2), None, "2022-12-30"),
+    ("the fourth quarter", dt.date(2023, 1, 20), None, "2022-Q4"),  # the quarter that just ended
+    ("the fourth quarter", dt.date(2023, 8, 20), None, "2023-Q4"),
+    ("this week", dt.date(2021, 1, 3), None, "2020-W53"),  # ISO week 53
+    ("next week", dt.date(2020, 12, 28), None, "2021-W01"),
+    ("yesterday", dt.date(2023, 1, 1), None, "2022-12-31"),
+    ("Sunday", dt.date(2022, 11, 20), "past", "2022-11-20"),  # the story's own day
+])
+def test_creation_date_edges(text, anchor, tense, value):
+    assert normalize(text, anchor, tense=tense).value == value
+
+
+@pytest.mark.parametrize("text,value", [
+    ("the last half of 1989", "1989-H2"),
+    ("the first half", "1989-H1"),
+    ("two to three weeks", "P2W"),  # a range: TimeML's value is the first bound
+    ("the current quarter", "1989-Q4"),  # the story's own quarter, not the last one reported
+])
+def test_halves_ranges_and_the_current_quarter(text, value):
+    assert normalize(text, dt.date(1989, 10, 26), tense=None).value == value

@@ -58,6 +58,9 @@ _NUMWORD = rf"(?:{_alt(_TENS_WORDS)}(?:[- ]{_alt(k for k in _UNITS_WORDS if k !=
 _NUM = rf"(?:\d+(?:\.\d+)?(?: 1/2)?|\d+ and a half|{_NUMWORD}(?: and a half)?)"
 _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centur(?:y|ie))s?"
 _UNIT_SG = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century)"
+# Units counted in news besides the calendar's: quarters ("the past two quarters"; not "three
+# quarters of the vote") and trading days.
+_COUNT_UNIT = rf"(?:{_UNIT}|quarters?(?! of)|(?:trading|business|working) days?)"
 _APPROX = (r"(?:(?:about|nearly|almost|more than|less than|fewer than|over|at least|at most|some|up to|around|"
            r"roughly|just|only|just over|just under|no more than|no less than|under|barely|within) )?")
 # Before a plain duration TimeML keeps the words that bound it ("nearly", "more than", "at least")
@@ -236,6 +239,9 @@ def _r_mdy(m, a, d, r):  # November 15, 2022 / Nov. 15 / 15 November 2022 / Tues
     g = m.groupdict()
     month, day = MONTHS[g["m"]], int(g["d"])
     year = int(g["y"]) if g.get("y") else _year_for(a, month, d)
+    if not g.get("y") and d == "past" and _valid(year + 1, month, day) \
+            and 0 < (dt.date(year + 1, month, day) - a).days <= 31:
+        year += 1  # "was extended to Nov. 16" two weeks before: a deadline, not last year's date
     if not g.get("y") and not _valid(year, month, day):  # Feb. 29 read in a common year: the last leap year
         while year > a.year - 8 and not _valid(year, month, day):
             year -= 1
@@ -361,8 +367,13 @@ def _r_quarter(m, a, d, r):  # the third quarter, third-quarter, this year's thi
     else:
         # A quarter named without a year is this year's, unless the past tense puts it last year.
         # Not moved forward in the future tense: "will report third-quarter results" in October
-        # means the quarter just ended.
+        # means the quarter just ended. Without a tense, the nearer one: "the fourth quarter" in
+        # January is the one that just ended.
         y = a.year - 1 if d == "past" and q > _quarter_of(a) else a.year
+        if d is None and q > _quarter_of(a):
+            ended = (a - dt.date(a.year - 1, 3 * q, calendar.monthrange(a.year - 1, 3 * q)[1])).days
+            starts = (dt.date(a.year, 3 * q - 2, 1) - a).days
+            y = a.year - 1 if ended < starts else a.year
     return Timex("DATE", f"{y}-Q{q}", "quarter")
 
 
@@ -391,9 +402,27 @@ def _ref_period(a: dt.date, r: Timex | None, unit: str) -> str:
 
 def _r_the_period(m, a, d, r):  # the quarter, the latest quarter, the year, the full year, the period
     unit = {"period": "quarter", "fiscal year": "year", "full year": "year"}.get(m[2], m[2])
-    if m[1] == "current":
-        r = None  # the current quarter / year: the story's, whatever was mentioned before
+    if m[1] == "current":  # the current quarter / year: the story's own, whatever was mentioned before
+        if unit == "quarter":
+            return Timex("DATE", f"{a.year:04d}-Q{_quarter_of(a)}", "quarter")
+        r = None
     return Timex("DATE", _ref_period(a, r, unit), unit, anaphoric=r is not None)
+
+
+def _r_half(m, a, d, r):  # the first half of 1989, the second half, the latter half of the year
+    half = 1 if m[1] == "first" else 2
+    year = m[2] or (r.value[:4] if r is not None and r.is_calendar and m[2] is None and m[3] else None) or str(a.year)
+    return Timex("DATE", f"{year}-H{half}", "half-year")
+
+
+def _r_range(m, a, d, r):  # two to three weeks, 12 to 18 months: TimeML takes the first bound
+    return Timex("DURATION", _duration_value(_num(m[1]), m[3]), "duration")
+
+
+def _r_year_period(m, a, d, r):  # the 1988 quarter, the 1989 period: the quarter talked about, in that year
+    if r is not None and r.is_calendar and (q := re.match(r"\d{4}-Q(\d)", r.value)):
+        return Timex("DATE", f"{m[1]}-Q{q[1]}", "quarter", anaphoric=True)
+    return Timex("DATE", m[1], "year")
 
 
 def _r_year_earlier(m, a, d, r):
@@ -563,8 +592,11 @@ def _r_holiday(m, a, d, r):
             day = this if this <= a else holiday(name, a.year - 1)
         elif rel == "next" or (rel is None and d == "future"):
             day = this if this >= a else holiday(name, a.year + 1)
-        else:
+        elif rel == "this":
             day = this
+        else:  # the tense does not say: the nearer of last year's, this year's and next year's
+            days = [x for x in (holiday(name, a.year - 1), this, holiday(name, a.year + 1)) if x is not None]
+            day = min(days, key=lambda x: (abs((x - a).days), x > a))
     return Timex("DATE", day.isoformat(), "day") if day else None
 
 
@@ -598,7 +630,7 @@ _HALF = {"Y": ("M", 6), "H": ("M", 30), "D": ("H", 12), "W": ("D", 3.5)}
 
 
 def _duration_value(n: int | float | str, unit_word: str) -> str:
-    unit_word = unit_word.rstrip("s").replace("centurie", "century")
+    unit_word = re.sub(r"^(?:trading|business|working) ", "", unit_word).rstrip("s").replace("centurie", "century")
     unit = UNITS[unit_word]
     if unit_word == "fortnight":
         n = n * 2 if not isinstance(n, str) else n
@@ -739,7 +771,7 @@ _RULE_TABLE = [
     (rf"((?:early|mid|late|the end of|end of|the beginning of|the middle of)[- ]?)?({_alt(MONTHS)})\.?,? "
      rf"({_YEAR}|{_SPELLED_YEAR}|(?:last|this|next) year)", _r_month_year, AS_IS),
     (rf"((?:early|mid|late|the end of|end of|the beginning of|beginning of|the middle of|middle of)[- ]?)?"
-     rf"(?:(last|next|this)[- ])?({_alt(MONTHS)})\.?(?:[- ](early|mid|late))?", _r_month, AS_IS),
+     rf"(?:(last|next|this)[- ])?({_alt(MONTHS)})(?!\.? \d{{1,2}}\b)\.?(?:[- ](early|mid|late))?", _r_month, AS_IS),
     (rf"((?:early|mid|late|the end of|end of|the beginning of|beginning of|the middle of)[- ]?)?(?:the year )?({_YEAR})",
      _r_year, AS_IS),
     (rf"((?:early|mid|late)[- ]?)?(?:the year )?((?:eighteen|nineteen|twenty) (?:{_NUMWORD})|two thousand(?: (?:and )?"
@@ -754,10 +786,13 @@ _RULE_TABLE = [
     (rf"(?:(?P<y>{_YEAR})(?:'s)? |(?P<rel>last|this|next) year's )?(?:its |a )?(?:fiscal[- ])?(?:(?:flat|strong|weak|"
      rf"disappointing|record) )?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[- ](?:fiscal[- ])?quarter"
      rf"(?: of (?:fiscal )?(?P<y2>{_YEAR}))?", _r_quarter, THE),
+    (rf"(first|second|last|latter) half(?: of (?:fiscal )?(?:({_YEAR})|(the year|this year)))?", _r_half, NEED_THE),
+    (rf"{_BOUND}({_NUM}) (?:to|or) ({_NUM})[- ]({_COUNT_UNIT})", _r_range, THE),
     (rf"q(?P<q>[1-4]),? (?P<y>{_YEAR})", _r_quarter, AS_IS),
     (r"(latest|current|recent|most recent|same|just-ended|just ended)? ?(quarter|period|full year|fiscal year)",
      _r_the_period, NEED_THE),
     (r"()(year)", _r_the_period, NEED_THE),
+    (rf"({_YEAR}) (quarter|period)", _r_year_period, THE),
     (r"(a|one) (year) (?:earlier|ago|before)", _r_year_earlier, AS_IS),
     (r"()year-(?:earlier|ago)(?: (quarter|period|year))?", _r_year_earlier, THE),
     (r"(?:(?P<edge>early|earlier|late|later) |mid-? ?)?(?:(?P<part0>morning|afternoon|evening|night),? )?"
@@ -779,12 +814,15 @@ _RULE_TABLE = [
     (r"year-end|end-year|year end", _r_year_end, AS_IS),
     (r"weekend", _r_weekend, NEED_THE),
     (rf"(?:(last|next|this) )?({_HOLIDAY_RE})(?:,? (\d{{4}}))?", _r_holiday, AS_IS),
-    (rf"{_APPROX}({_NUM}) (?:or so )?({_UNIT}) (?:or so )?(ago|earlier|before|from now|hence)", _r_ago, AS_IS),
-    (rf"(last|past|next|coming|previous|first|final|initial|remaining|latest) (?:({_NUM}) )?({_UNIT})",
+    # "N units before" is left to the duration rule: "before" there opens a clause ("wait 30 days
+    # before closing"), and TimeML annotates only the duration.
+    (rf"{_APPROX}({_NUM}) (?:or so )?({_UNIT}) (?:or so )?(ago|earlier|from now|hence)", _r_ago, AS_IS),
+    (rf"(last|past|next|coming|previous|first|final|initial|remaining|latest) (?:({_NUM}) )?({_COUNT_UNIT})",
      _r_past_n, THE),
-    (rf"(recent|coming|following|past|preceding|next few|past few|last few) ({_UNIT_SG}s)", _r_recent_units, AS_IS),
-    (rf"{_BOUND}({_NUM})(?: more| additional| full| straight| consecutive)?[- ]({_UNIT})(?:[- ]long| old)?",
-     _r_duration, AS_IS),
+    (rf"(recent|coming|following|past|preceding|next few|past few|last few) ({_UNIT_SG}s|quarters)", _r_recent_units,
+     AS_IS),
+    (rf"{_BOUND}({_NUM})(?: more| additional| full| straight| consecutive)?[- ]({_COUNT_UNIT})(?:[- ]long| old)?",
+     _r_duration, THE),
     (rf"(?:a|an|one) ({_UNIT_SG}) and a half", _r_unit_and_half, AS_IS),
     (r"(seconds|minutes|hours|days|weeks|months|years|decades|centuries)", _r_bare_units, NO_SCAN),
     (rf"(?:every|each) ({_alt(WEEKDAYS)}|{_alt(MONTHS)}|day|week|month|year|quarter)|(?:every|each) (?:({_NUM}) )?"
@@ -904,7 +942,9 @@ def scan(text: str) -> list[tuple[int, int]]:
     for s, e in found:
         if all(e <= ts or s >= te for ts, te in taken):
             taken.append((s, e))
-    return sorted(taken)
+    # TimeML leaves a possessive out of the extent ("Friday's meeting" -> "Friday"), not a
+    # decade's plural ("the 1990's")
+    return sorted((s, e - 2 if low.endswith("'s", s, e) and low[e - 3].isalpha() else e) for s, e in taken)
 
 
 # Worth asking dateparser only when the text names a month or writes a numeric date; bare numbers

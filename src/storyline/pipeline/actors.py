@@ -1,12 +1,36 @@
 """Actors: every participant mention (person, organization, group, country used as an agent,
 pronoun) linked to one canonical actor with a CAMEO-style code: country (ISO alpha-3) + role.
 
-Canonical ids are stable across stories: a known actor keeps its KB id ("zelenskyy"); an
-unknown person is "person:<slug>"; a generic group is "agent:<CODE>" ("agent:RUSMIL"), so
-"Russian forces", "Russian soldiers" and "the Russian army" count as one actor everywhere.
-Pronouns are resolved to the nearest preceding compatible mention (a person for he/she, a group,
-organization or country for they/its); no coreference model ships for spaCy 3.8 offline, and
-coreferee needs spaCy < 3.6, hence this small rule set.
+What the stage leaves on the Doc (other stages rely on these shapes):
+
+* ``doc._.actors``: ``{actor_id: model.Actor}``; ``Actor.code`` is the CAMEO code on the story's
+  date (``UKRGOV``, ``IGOUNO``, ``USAGOVBUS`` when the KB gives a fuller code in ``Actor.cameo``).
+* ``doc._.mentions``: ``[(Span, model.Mention)]`` in text order; ``Mention.how`` is the kind of
+  mention: person, organization, group, country, person-role ("the president" with no holder
+  found), pronoun.
+* ``doc._.token_actors``: ``{token index: [actor_id, ...]}`` for every token of a mention and its
+  head, pronouns included ("he" -> the person it stands for): the events stage reads roles from it.
+
+Canonical ids are stable across stories: a known actor keeps its KB id ("zelenskyy",
+"nicolas-maduro"); an unknown person is "person:<slug>", an unknown organization "org:<slug>"; a
+generic group is "agent:<CODE>" ("agent:RUSMIL"), so "Russian forces", "Russian soldiers" and "the
+Russian army" count as one actor everywhere.
+
+Steps: names from NER (corrected by storyline_entities with the actor KB, kb/actorbook.py) are
+looked up in the KB with the office held on the story's date (transliteration variants by fuzzy
+match among the hand-kept people); a title before a name, an appositive, or a body named in the
+title ("Pentagon spokesman") gives an unknown person's country and role; countries named as
+participants and capitals standing for their government; group nouns with a role (kb/roles.tsv)
+and their country (a demonym, "of/in X", a known body as modifier). Then coreference: a surname is
+the person named in full (a known person is never an organization), a definite title is the one
+person given that title before ("the president"), "the ministry"/"police" is the same body named
+before with its country, an acronym or last word is an organization named in full before ("the
+ITC", "the council"), pronouns go to the nearest compatible mention, a subject preferred. No
+country ever comes from the dateline or the story's places; when every actor with a country has
+the same one, local people and bodies without one take it (the story's one nation). States that no
+longer exist are coded by the story's date (kb/historical_countries.tsv: SUN before 1992). No
+coreference model ships for spaCy 3.8 offline (coreferee's English model is a separate download),
+hence these rules.
 """
 from __future__ import annotations
 
@@ -24,6 +48,7 @@ TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "premier", "m
 DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
 MAX_ALIAS_CHARS = 60
 OWNER_PREPS = {"of", "in", "from"}
+_NO_ROLE = kb.Role("", "")
 LOCATIVE_PREPS = {"in", "at", "into", "inside", "within", "across", "throughout", "near", "around", "from", "through",
                   "over", "off", "toward", "towards", "outside", "via", "along", "beyond", "between", "among", "of",
                   "onto", "out", "up", "down", "under", "above", "below", "past", "around", "per", "like", "than"}
@@ -83,6 +108,7 @@ class ActorLinker:
         self.actors: dict[str, Actor] = {}
         self.refs: list[_Ref] = []
         self.surnames: dict[str, str] = {}  # surname -> person actor id, within this story
+        self.titles: dict[str, set[str]] = {}  # person actor id -> words of the titles given to them
         in_ent: set[int] = set()
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -126,6 +152,10 @@ class ActorLinker:
                 and len(name) <= MAX_ALIAS_CHARS and any(ch.isalpha() for ch in name):
             have.aliases.append(name)
         self.refs.append(_Ref(span.start, span.end, have.id, kind, span.root.i if head is None else head))
+        if kind == "person" and span.label_ == "PERSON":
+            words = self.titles.setdefault(have.id, set())
+            words.update(t.lemma_.lower() for t in self._title_zone(span))
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]+", have.description or ""))
         return have.id
 
     def _known(self, text: str):
@@ -207,6 +237,10 @@ class ActorLinker:
             if t.is_space and t.text.count("\n") <= 1:
                 i -= 1  # a wire story's line break inside a title ("U.S. Trade\nRepresentative")
                 continue
+            if t.lower_ == "of" and out and i > ent.sent.start and self.doc[i - 1].pos_ in ("PROPN", "NOUN"):
+                out.insert(0, t)  # "Secretary of State", "Minister of Defence"
+                i -= 1
+                continue
             if t.pos_ not in ("PROPN", "ADJ", "NOUN") or t.ent_type_ == "PERSON":
                 break
             out.insert(0, t)
@@ -257,7 +291,7 @@ class ActorLinker:
     def _org(self, ent: Span) -> None:
         text = ent.text.removeprefix("the ").removeprefix("The ")
         text = re.sub(r"[’']s$", "", text).strip()
-        if not self._actor_name(ent, text):
+        if not self._actor_name(ent, text) or self._is_title(ent):
             return
         same = self.surnames.get(text.lower())
         if same is not None:  # "Maduro" after "Nicolas Maduro": the person, never an organization
@@ -266,6 +300,10 @@ class ActorLinker:
         known = self._known(text)
         if known is not None and known.kind == "person":
             self._person(ent)
+            return
+        earlier = self._named_org_before(ent, text) if known is None else None
+        if earlier is not None:  # "the ITC", "the Commission" after the full name
+            self._add(self.actors[earlier], ent, "organization", alias=text)
             return
         if known is not None:
             actor = self._from_kb(known)
@@ -282,6 +320,31 @@ class ActorLinker:
                 role = inner.role if inner.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV", "BUS") else role
             actor = Actor(f"org:{slug(text)}", text, "organization", country, role)
         self._add(actor, ent, "organization", alias=text)
+
+    def _named_org_before(self, span: Span, text: str) -> str | None:
+        """An organization named in full before, of which `text` is the acronym ("ITC" after
+        "International Trade Commission") or the last word ("the Commission", "the council")."""
+        words = text.split()
+        for r in sorted((r for r in self.refs if r.end <= span.start and r.kind == "organization"),
+                        key=lambda r: -r.start):
+            name = self.actors[r.actor_id].name
+            parts = [w for w in re.split(r"[\s\-]+", name) if w]
+            initials = "".join(w[0] for w in parts if w.lower() not in ("of", "on", "and", "the", "for")
+                               and w[0].isalpha() and not self.countries.lookup(w)).upper()
+            if len(words) == 1 and text.isupper() and 2 <= len(text) <= 6 and text == initials:
+                return r.actor_id
+            if len(words) == 1 and len(parts) > 1 and parts[-1].lower() == text.lower():
+                return r.actor_id
+        return None
+
+    def _is_title(self, ent: Span) -> bool:
+        """An office named right before a person's name is the person's title ("Secretary of State
+        George Shultz"), not an actor of its own."""
+        nxt = next((t for t in ent.doc[ent.end:ent.end + 2] if not t.is_space), None)
+        if nxt is None or nxt.ent_type_ != "PERSON":
+            return False
+        return any((self.roles.get(t.lemma_.lower()) or self.roles.get(t.lower_) or _NO_ROLE).kind == "person"
+                   for t in ent)
 
     def _actor_name(self, ent: Span, text: str) -> bool:
         """Hygiene: currency and unit abbreviations ("cts", "dlrs", "mln"), tickers ("IBM.N",
@@ -361,6 +424,11 @@ class ActorLinker:
         root = chunk.root
         if root.pos_ not in ("NOUN", "PROPN") or root.dep_ == "appos":
             return  # an appositive describes a mention already made ("X, a clothing designer")
+        if chunk[0].lower_ == "the" and len(chunk) == 2 and root.pos_ == "NOUN":
+            earlier = self._named_org_before(chunk, root.text)
+            if earlier is not None:  # "the council" after "the U.N. Security Council"
+                self._add(self.actors[earlier], chunk, "organization", head=root.i)
+                return
         role = self._role_of(root)
         if role is None:
             return
@@ -396,6 +464,12 @@ class ActorLinker:
                 countries.append(owner.country)
         if not countries and poss is None and role in LOCAL_ROLES:
             countries += self._clause_place_country(root)
+        if not countries and poss is None and chunk[0].lower_ == "the" and root.tag_ in ("NN", "NNP") \
+                and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person":
+            holder = self._titled_before(root)
+            if holder is not None:  # "the secretary" after "Secretary of State George Shultz"
+                self._add(self.actors[holder], chunk, "person", head=root.i)
+                return
         if not countries and poss is None:
             # "police", "the ministry", "officials" with no nationality: the same body named before
             # with its country ("Kenyan police ... police"); never the dateline's or the places' country
@@ -469,6 +543,14 @@ class ActorLinker:
             self.actors[aid] = Actor(aid, f"{c.name if c else a3} {ROLE_NAMES.get(role, role)}", "group", a3, role)
         return aid
 
+    def _titled_before(self, root: Token) -> str | None:
+        """The one person named before whose title has this word ("the president" after "President
+        Reagan", "the Secretary General" after "Secretary General Javier Perez de Cuellar")."""
+        word = root.lemma_.lower()
+        named = {r.actor_id for r in self.refs if r.kind == "person" and r.end <= root.i}
+        fits = [i for i in named if word in self.titles.get(i, ())]
+        return fits[0] if len(fits) == 1 else None
+
     def _title_holder(self, chunk: Span, country: str | None, role: str) -> str | None:
         """The one person named earlier in the story whose country and role a definite title
         matches ("the Ukrainian President"); None when there is none or more than one."""
@@ -537,14 +619,24 @@ class ActorLinker:
 
     # ---- pronouns ----
     def _antecedent(self, tok: Token) -> _Ref | None:
+        """The mention a pronoun refers to: among compatible mentions before it, those of its own
+        sentence first, then of each earlier sentence in turn; within a sentence a subject wins
+        over the nearest mention ("Museveni told Moi ... He said": Museveni)."""
         kinds = {"person", "person-role"} if tok.lower_ in PERSON_PRONOUNS else {"group", "organization", "country"}
-        best = None
-        for r in self.refs:
-            if r.end > tok.i:
-                continue
-            if r.kind in kinds and (best is None or r.end > best.end):
-                best = r
-        return best
+        cands = [r for r in self.refs if r.end <= tok.i and r.kind in kinds]
+        if not cands:
+            return None
+        by_sent: dict[int, list[_Ref]] = {}
+        for r in cands:
+            by_sent.setdefault(self.doc[r.start].sent.start, []).append(r)
+        for start in sorted(by_sent, reverse=True):
+            refs = by_sent[start]
+            subjects = [r for r in refs if self.doc[r.head].dep_ in ("nsubj", "nsubjpass")]
+            if start == tok.sent.start:
+                own = [r for r in subjects if r.end <= tok.i]
+                return max(own or refs, key=lambda r: r.end)
+            return max(subjects, key=lambda r: r.end) if subjects else max(refs, key=lambda r: r.end)
+        return None
 
     def _pronouns(self) -> None:
         for tok in self.doc:

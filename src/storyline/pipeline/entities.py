@@ -66,8 +66,16 @@ class EntityCorrector:
                 e = Span(e.doc, e.start, e.end, label="PERSON")
             out.append(e)
         surnames = {e[-1].lower_ for e in out if e.label_ == "PERSON" and len(e) > 1}
-        return [Span(e.doc, e.start, e.end, label="PERSON")
-                if e.label_ == "ORG" and len(e) == 1 and e[0].lower_ in surnames else e for e in out]
+        out = [Span(e.doc, e.start, e.end, label="PERSON")
+               if e.label_ == "ORG" and len(e) == 1 and e[0].lower_ in surnames else e for e in out]
+        # the surname alone where the model tagged nothing ("Sims said", two sentences after "Bob Sims")
+        covered = {i for e in out for i in range(e.start, e.end)}
+        doc = ents[0].doc if ents else None
+        if doc is not None and surnames:
+            for tok in doc:
+                if tok.i not in covered and tok.pos_ == "PROPN" and tok.is_title and tok.lower_ in surnames:
+                    out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
+        return out
 
     def _label(self, ent: Span, person_tokens: set[str]) -> str:
         label = ent.label_
@@ -137,6 +145,12 @@ class EntityCorrector:
                 continue  # the same span: _label has decided already
             known = self.book.lookup(span.text)
             if known is None:
+                continue
+            nxt = doc[span.end] if span.end < len(doc) else None
+            if known.kind != "person" and nxt is not None and nxt.ent_type_ == "PERSON" and not inside:
+                continue  # an office before a name ("U.S. Secretary of State George Shultz") is a title
+            if known.kind != "person" and nxt is not None and nxt.ent_type_ == "PERSON" and \
+                    all(e.label_ != "ORG" for e in inside.values()):
                 continue
             if len(span) == 1 and not inside:
                 tok = span[0]

@@ -5,13 +5,14 @@ Expressions are read in order, so that anaphoric ones ("the quarter", "a year ea
 day") resolve against the last calendar expression before them."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import TimeExpr
-from ..timex import SEASONS, normalize, scan
+from ..timex import SEASONS, Timex, normalize, scan
 
 _AGE = re.compile(r"\d+[- ]years?[- ]old|\bage[sd]?\b|\bold$", re.IGNORECASE)
 _SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually", "yearly", "hourly", "quarterly"}
@@ -19,9 +20,12 @@ _SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually",
 # ("2000 workers" is not a year).
 _YEAR_CUES = {"in", "since", "of", "by", "until", "till", "from", "to", "before", "after", "during", "through",
               "early", "late", "mid", "between", "around", "circa", "year", "fiscal", "for"}
+_YEAR_ENDED = re.compile(r"the (?:fiscal |financial )?year", re.IGNORECASE)
 _NOUN_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "your"}
 _PRENOMINAL_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
+_LOOKING_AHEAD = {"plan", "expect", "schedule", "intend", "aim", "hope", "want", "set", "due", "go", "prepare",
+                  "agree", "promise", "vow", "threaten", "decide", "seek", "try", "need", "have", "begin", "start"}
 _PAST_AUX = {"has", "have", "had", "did", "was", "were", "'ve", "'d"}
 
 
@@ -40,11 +44,60 @@ def clause_tense(tok: Token) -> str | None:
         head = head.head
     auxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
     aux = {c.lower_ for c in auxes}
-    if aux & _FUTURE_AUX or (head.tag_ == "VB" and "to" in aux) or head.lower_ in ("plans", "expected", "scheduled"):
+    prev = tok.doc[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
+    if prev is not None and prev.lower_ == "since":
+        return "past"  # "since Jan. 13"
+    if aux & _FUTURE_AUX or head.lower_ in ("plans", "expected", "scheduled"):
         return "future"
+    if head.tag_ == "VB" and "to" in aux:
+        # an infinitive is future when what governs it looks ahead ("plans to meet Friday"), and
+        # takes that verb's tense otherwise ("to mark the entry into NATO on Friday")
+        gov = head.head
+        if gov.lemma_.lower() in _LOOKING_AHEAD or head.dep_ != "xcomp":
+            return "future"
+        return clause_tense(gov) if gov.i != head.i else None
     if head.tag_ == "VBD" or aux & _PAST_AUX or any(c.tag_ == "VBD" for c in auxes):
         return "past"
     return None
+
+
+def read_times(doc: Doc, spans: list[tuple[Span, str]], anchor: dt.date, ref: Timex | None = None
+               ) -> list[tuple[Span, TimeExpr]]:
+    """Normalize expressions in text order against `anchor`; each calendar expression becomes the
+    reference of the anaphoric ones after it ("the quarter", "that day")."""
+    out = []
+    for span, text in spans:
+        tx = normalize(text, anchor, clause_tense(span.root), ref)
+        if tx is None:
+            continue
+        if tx.precision == "year" and _YEAR_ENDED.fullmatch(text) and span.end < len(doc) \
+                and doc[span.end].lower_ in ("ended", "ending"):
+            tx = Timex("DURATION", "P1Y", "duration")  # "for the year ended Aug. 31": a year's span
+        if tx.is_calendar and not tx.anaphoric:
+            ref = tx
+        earliest, latest = tx.interval(anchor)
+        out.append((span, TimeExpr(span.start_char, span.start_char + len(text), text, tx.type, tx.value,
+                                   tx.precision, earliest, latest,
+                                   anchored="X" not in tx.value[:2] and not tx.value.startswith("PX"))))
+    return out
+
+
+def reanchor(doc: Doc, start: int, end: int, anchor: dt.date) -> None:
+    """Read again, against `anchor`, the expressions between characters start and end: words in a
+    quote are anchored to the day they were spoken ("'We leave tomorrow,' he said on Monday" is
+    Tuesday), not to the story's date. The reference for anaphora is the last calendar
+    expression before the quote."""
+    times = list(doc._.times)
+    inside = [k for k, (_, t) in enumerate(times) if start <= t.start and t.end <= end]
+    if not inside:
+        return
+    before = [normalize(t.text, doc._.story_date, None) for _, t in times[:inside[0]] if t.type in ("DATE", "TIME")]
+    ref = next((tx for tx in reversed(before) if tx is not None and tx.is_calendar), None)
+    redone = read_times(doc, [(times[k][0], times[k][1].text) for k in inside], anchor, ref)
+    by_start = {t.start: (span, t) for span, t in redone}
+    for k in inside:
+        times[k] = by_start.get(times[k][1].start, times[k])
+    doc._.times = times
 
 
 class TimeTagger:
@@ -64,30 +117,19 @@ class TimeTagger:
             if ent.label_ in ("DATE", "TIME") and all(ent.end_char <= s or ent.start_char >= e for s, e, _ in found):
                 if self._keep(doc, ent, ent.text):
                     found.append((ent.start_char, ent.end_char, ent))
-        out = []
-        ref = None
-        for start, end, span in sorted(found, key=lambda f: f[0]):
-            text = full_text[start:end]
-            tx = normalize(text, anchor, clause_tense(span.root), ref)
-            if tx is None:
-                continue
-            if tx.is_calendar and not tx.anaphoric:
-                ref = tx
-            earliest, latest = tx.interval(anchor)
-            out.append((span, TimeExpr(start, end, text, tx.type, tx.value, tx.precision, earliest, latest,
-                                       anchored="X" not in tx.value[:2] and not tx.value.startswith("PX"))))
-        doc._.times = out
+        doc._.times = read_times(doc, [(span, full_text[s:e]) for s, e, span in sorted(found, key=lambda f: f[0])],
+                                 anchor)
         return doc
 
     @staticmethod
     def _extent(span: Span) -> Span:
         """TimeML's extent: an expression that modifies a noun ("a third-quarter loss", "its two-day
         visit") leaves the noun phrase's determiner to the noun."""
-        first = span[0]
-        if len(span) > 1 and first.lower_ in _NOUN_DETERMINERS:
-            head = span.root.head
-            if head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and span.root.dep_ in _PRENOMINAL_DEPS:
-                return span[1:]
+        if len(span) > 1 and span[0].lower_ in _NOUN_DETERMINERS:
+            rest = span[1:]
+            head = rest.root.head
+            if head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and rest.root.dep_ in _PRENOMINAL_DEPS:
+                return rest
         return span
 
     @staticmethod

@@ -42,6 +42,7 @@ class StoryContext:
     anchor: dt.date = field(init=False)
     place_of_token: dict[int, tuple[Span, PlaceMention]] = field(init=False)
     so_far: list[Event] = field(default_factory=list)  # events coded before, in text order
+    _sentence_starts: list[int] | None = None
 
     def __post_init__(self) -> None:
         self.anchor = self.doc._.story_date
@@ -71,6 +72,11 @@ class StoryContext:
             c = self.countries.by_alpha3.get(a3)
             self.actors[aid] = Actor(aid, f"{c.name if c else a3} government", "group", a3, "GOV")
         return [aid]
+
+    def sentence_starts(self) -> list[int]:
+        if self._sentence_starts is None:
+            self._sentence_starts = [s.start_char for s in self.doc.sents]
+        return self._sentence_starts
 
     def country_of(self, actor_id: str | None) -> str | None:
         a = self.actors.get(actor_id) if actor_id else None

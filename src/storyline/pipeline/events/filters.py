@@ -25,6 +25,7 @@ class Guards:
         self.role_nouns = kb.roles()
         self.org_words = kb.organization_words()
         self.business_cues = kb.business_cues()
+        self.countries = kb.countries()
 
     # ---- word senses ----
     def sense_ok(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
@@ -46,8 +47,9 @@ class Guards:
         lemma = tok.lemma_.lower()
         if self.object_nouns.get(lemma) == "person" or lemma in self.role_nouns:
             return True
-        if any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in self.role_nouns for c in tok.children):
-            return True  # "British militant Haroon Rashid Aswad"
+        if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in self.role_nouns or self.countries.demonyms.get(
+                c.lower_)) for c in tok.children):
+            return True  # "British militant Haroon Rashid Aswad", "four Cameroonian smugglers"
         if any(self._people(ctx, c) for c in tok.conjuncts if c.i > tok.i):
             return True
         # "dozens of people", "some of the prisoners"
@@ -87,7 +89,8 @@ class Guards:
 
     def domain(self, ctx: StoryContext, tok: Token, source_ids: list[str], target_ids: list[str]) -> str | None:
         """political when a political actor takes part; business when a business does, or when
-        only actors of unknown kind do in a sentence about business; else political."""
+        only actors of unknown kind do in a sentence about business; else None: an act with no
+        political actor is no political event (issue 14), and one nobody is named in is no event."""
         kinds = {self.actor_kind(ctx.actors.get(i)) for i in [*source_ids, *target_ids]}
         if "political" in kinds:
             return "political"
@@ -95,7 +98,7 @@ class Guards:
             return "business"
         if any(t.lemma_.lower() in self.business_cues for t in tok.sent):
             return "business"
-        return "political"
+        return None
 
 
 def dedupe(events: list[Event]) -> list[Event]:

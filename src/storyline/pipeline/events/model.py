@@ -27,7 +27,8 @@ from .context import Decision, StoryContext
 NONE = "NONE"
 MODEL_FILE = "event_model.json"
 # reasons the rules give that the model may overrule; the others (negated, denied, sense) are final
-SOFT_REASONS = {None, "no source", "no target", "own duty", "not said", "civilians flee", "broad only"}
+SOFT_REASONS = {None, "no source", "own duty", "not said", "civilians flee", "broad only", "speech only"}
+CONTENT_POS = ("NOUN", "VERB", "ADJ", "ADV", "PROPN")
 
 
 def features(ctx: StoryContext, d: Decision, actor_kind) -> dict[str, float]:
@@ -35,7 +36,7 @@ def features(ctx: StoryContext, d: Decision, actor_kind) -> dict[str, float]:
     tok: Token = d.cand.token
     trig = d.cand.trigger
     lemma = tok.lemma_.lower()
-    origin = "cameo" if "cameo" in trig.flags else "obligation" if "obligation" in trig.flags else tok.pos_.lower()
+    origin = next((k for k in ("cameo", "obligation", "speech") if k in trig.flags), tok.pos_.lower())
     rule = d.plover or ""
     f: dict[str, float] = {
         "bias": 1.0,
@@ -75,6 +76,14 @@ def features(ctx: StoryContext, d: Decision, actor_kind) -> dict[str, float]:
             f[f"prt={c.lower_}"] = 1.0
         elif c.dep_ in ("compound", "amod") and c.i < tok.i:
             f[f"mod={c.lemma_.lower()}"] = 1.0
+    if "speech" in trig.flags:  # what was said: its words
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is not None:
+            for t in comp.subtree:
+                if t.pos_ in CONTENT_POS and not t.is_stop:
+                    f[f"said={t.lemma_.lower()}"] = 1.0
+                if t.dep_ == "neg":
+                    f["said_neg"] = 1.0
     if any(q.start <= tok.idx < q.end for q in ctx.doc._.quotes):
         f["in_quote"] = 1.0
     ents = {t.ent_type_ for t in tok.sent if t.ent_type_}
@@ -88,13 +97,14 @@ class EventModel:
     classes: list[str]
     weights: dict[str, list[tuple[int, float]]]  # feature -> [(class index, weight)]
     intercept: list[float]
-    threshold: float
+    threshold: float  # a candidate the rules were unsure of becomes an event above this
+    reject: float  # an event the rules coded is dropped when no-event is at least this probable
     info: dict
 
     @classmethod
     def from_json(cls, data: dict) -> "EventModel":
         return cls(data["classes"], {k: [tuple(x) for x in v] for k, v in data["weights"].items()},
-                   data["intercept"], data["threshold"], data.get("info", {}))
+                   data["intercept"], data["threshold"], data.get("reject", 1.01), data.get("info", {}))
 
     def probabilities(self, f: dict[str, float]) -> dict[str, float]:
         scores = list(self.intercept)
@@ -106,9 +116,14 @@ class EventModel:
         total = sum(exp)
         return {c: e / total for c, e in zip(self.classes, exp)}
 
-    def decide(self, f: dict[str, float]) -> tuple[str, float]:
-        """(PLOVER type or NONE, its probability): the most probable type when it clears the threshold."""
+    def decide(self, f: dict[str, float], rule_type: str | None) -> tuple[str, float]:
+        """(PLOVER type or NONE, its probability). An event the rules coded (rule_type) keeps its
+        type unless no-event is at least `reject` probable; a candidate they were unsure of takes
+        the most probable type when it clears `threshold`."""
         probs = self.probabilities(f)
+        if rule_type:
+            none = probs.get(NONE, 0.0)
+            return (NONE, none) if none >= self.reject else (rule_type, 1.0 - none)
         best = max((c for c in self.classes if c != NONE), key=probs.get)
         return (best, probs[best]) if probs[best] >= self.threshold else (NONE, probs.get(NONE, 0.0))
 

@@ -3,15 +3,17 @@
 speaker linked to a canonical actor, the cue, the speaker's description and the speech's date."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .. import kb
-from ..model import Quote
-from .syntax import subject_of
+from ... import kb
+from ...model import Quote
+from ..syntax import subject_of
+from ..time import reanchor
 
 # Paired marks; a quote may run over paragraphs (a paragraph that opens a quote without closing it
 # continues into the next one, which reopens it).
@@ -64,7 +66,16 @@ class QuoteFinder:
         quotes.extend(self._transcript(doc, [(q.start, q.end) for q in quotes]))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
+        self._anchor_quoted_times(doc, quotes)
         return doc
+
+    @staticmethod
+    def _anchor_quoted_times(doc: Doc, quotes: list[Quote]) -> None:
+        """Time expressions inside a direct quote count from the day it was spoken, when that is
+        stated: the speaker's "tomorrow". A paraphrase is the reporter's words, dated from the story."""
+        for q in quotes:
+            if q.direct and q.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", q.date) and q.date != str(doc._.story_date):
+                reanchor(doc, q.start, q.end, dt.date.fromisoformat(q.date))
 
     def _direct_spans(self, doc: Doc) -> list[tuple[int, int]]:
         out = []
