@@ -71,7 +71,8 @@ class QuoteFinder:
             quotes.append(q)
             if not q.scare:
                 previous, prev_end = q, end
-        quotes.extend(indirect)
+        direct_cues = {q.cue_start for q in quotes if q.cue_start is not None}
+        quotes.extend(q for q in indirect if q.cue_start not in direct_cues)  # a cue has one content
         quotes.extend(transcript_turns(doc, text, [(q.start, q.end) for q in quotes]))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
@@ -95,26 +96,101 @@ class QuoteFinder:
             if label is not None:
                 return turn(doc, self.text, label, start + m.end(), end)
         span = doc.char_span(start, end, alignment_mode="expand")
-        sents = {t.sent.start: t.sent for t in span} if span is not None else {}
-        last = max(sents.values(), key=lambda s: s.start) if sents else None
-        region = [t for s in sents.values() for t in s]
-        # "..." he said. on the next line of a one-sentence quote
-        if last is not None and last.end < len(doc) and doc[last.end].sent.start == last.end:
-            nxt = doc[last.end].sent
-            if len(nxt) <= 8:
-                region += list(nxt)
-        verbs = [t for t in region if (t.i in self.cues or (t.lemma_ in self.speech and t.pos_ in ("VERB", "AUX")))
-                 and not (start <= t.idx < end) and t.pos_ in ("VERB", "AUX", "PUNCT", "NOUN")]
-        verbs.sort(key=lambda t: (t.lemma_ not in self.speech, min(abs(t.idx - start), abs(t.idx - end))))
-        if is_scare(doc, start, end) and span is not None:
-            # a quoted word or name is somebody's only when it is what the cue governs
-            verbs = [v for v in verbs if v.left_edge.i <= span.start and span.end - 1 <= v.right_edge.i]
-        for verb in verbs:
-            src = source_token(verb)
+        if span is None:
+            return Quote(start, end, text, direct=True)
+        scare = is_scare(doc, start, end)
+        for verb in self._cue_candidates(span, start, end):
+            if scare and not (verb.left_edge.i <= span.start and span.end - 1 <= verb.right_edge.i):
+                continue  # a quoted word or name is somebody's only when it is what the cue governs
+            src = self._source_outside(verb, start, end) or self._name_next_to(span, verb)
             who = speaker_of(doc, src, verb) if src is not None else None
             if who is not None:
                 return self._quote(start, end, text, who, verb, True, self._time_of(verb, (start, end)))
+        if not scare and (label := self._colon_label(span)) is not None:
+            # "Bernie Sanders: ‘It is not a radical idea’", "From the report: “...”"
+            who = speaker_of(doc, label)
+            if who is not None:
+                q = Quote(start, end, text, direct=True, cue=":", cue_start=doc[span.start - 1].idx)
+                q.speaker_id, q.speaker_text, q.speaker_start, q.speaker_end = who.actor_id, who.text, who.start, who.end
+                q.speaker_phrase, q.speaker_phrase_start, q.speaker_phrase_end = who.phrase, who.phrase_start, who.phrase_end
+                return q
         return Quote(start, end, text, direct=True)
+
+    def _cue_candidates(self, span: Span, start: int, end: int) -> list[Token]:
+        """Words that may attribute a quote, best first: a verb right after it (",” he urged the
+        crowd") or right before it ("Cruz continued: “...”"), then speech verbs and scored cues in
+        its sentences, the short sentence after it, and a sentence before it that ends in a colon."""
+        doc = self.doc
+        sents = {t.sent.start: t.sent for t in span}
+        first = min(sents.values(), key=lambda x: x.start)
+        last = max(sents.values(), key=lambda x: x.start)
+        region = [t for x in sents.values() for t in x]
+        if last.end < len(doc) and doc[last.end].sent.start == last.end and len(doc[last.end].sent) <= 8:
+            region += list(doc[last.end].sent)  # "..." he said. on the next line of a one-sentence quote
+        colon = self._before(span.start)
+        if colon is not None and colon.text == ":" and colon.i < first.start:
+            region = list(colon.sent) + region  # "Stated Stone:" then the quote as a paragraph of its own
+        def is_cue(t: Token) -> bool:
+            return (t.i in self.cues or (t.lemma_ in self.speech and t.pos_ in ("VERB", "AUX"))) \
+                and t.pos_ in ("VERB", "AUX", "PUNCT", "NOUN")
+
+        adjacent = []
+        before = [t for t in reversed(doc[max(0, span.start - 8):span.start]) if not t.is_space]
+        if before and before[0].text in "“‘\"'":
+            before = before[1:]
+        if before and before[0].text in (":", ","):
+            adjacent += [t for t in before[1:7] if is_cue(t)][:1]  # "Cruz continued: “...”", "He said, “...”"
+        last_char = self.text[max(start, end - 1):end]
+        after = [t for t in doc[span.end:min(span.end + 8, len(doc))] if not t.is_space and t.text not in "”’\"'"]
+        after = after[:next((k for k, t in enumerate(after) if t.text in ".!?" and k > 0), len(after))]
+        # ",” he urged the crowd", "?” she asked", "!” Trump said"; after a full stop a new sentence begins
+        if after and last_char != "." and not (last_char in "?!" and after[0].text[:1].isupper()
+                                                and after[0].pos_ != "PROPN"):
+            adjacent += [t for t in after[:6] if is_cue(t)]
+        rest = [t for t in region if is_cue(t)]
+        rest.sort(key=lambda t: (t.lemma_ not in self.speech, min(abs(t.idx - start), abs(t.idx - end))))
+        out, seen = [], set()
+        for t in adjacent + rest:
+            if t.i not in seen and not (start <= t.idx < end):
+                seen.add(t.i)
+                out.append(t)
+        return out
+
+    def _before(self, i: int) -> Token | None:
+        """The token before index i, past spaces and opening quotation marks."""
+        j = i - 1
+        while j >= 0 and (self.doc[j].is_space or self.doc[j].text in "“‘\"'"):
+            j -= 1
+        return self.doc[j] if j >= 0 else None
+
+    def _colon_label(self, span: Span) -> Token | None:
+        """The name right before a colon that opens a quote: its head noun."""
+        colon = self._before(span.start)
+        if colon is None or colon.text != ":" or colon.i == 0:
+            return None
+        prev = self.doc[colon.i - 1]
+        if prev.pos_ in ("PROPN", "NOUN", "PRON") and not prev.is_punct:
+            return prev
+        return None
+
+    def _name_next_to(self, span: Span, verb: Token) -> Token | None:
+        """",” Trump, the candidate, said." when the parse lost the subject: the first name or
+        pronoun between the quote and its cue (or right after the cue: "said Trump")."""
+        if not (span.end <= verb.i <= span.end + 8):
+            return None
+        window = list(self.doc[span.end:min(verb.i + 3, len(self.doc))])
+        for t in window:
+            if t.i != verb.i and (t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ("PERSON", "ORG", "NORP")) \
+                    and t.lower_ not in ("it", "that", "this"):
+                return t
+        return None
+
+    @staticmethod
+    def _source_outside(verb: Token, start: int, end: int) -> Token | None:
+        src = source_token(verb)
+        if src is not None and start <= src.idx < end:
+            return None  # the parser took words of the quote for the speaker
+        return src
 
     # ---- attributions found from their cue ----
     def _indirect(self, doc: Doc, direct: list[tuple[int, int]]) -> tuple[list[Quote], set[tuple[int, int]]]:

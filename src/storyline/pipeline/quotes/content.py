@@ -14,6 +14,8 @@ from spacy.tokens import Doc, Span, Token
 
 # Prepositions whose object is what a cue is about ("called for", "spoke about", "voted against").
 CONTENT_PREPS = {"for", "about", "on", "against", "of", "over", "to", "with", "that", "as", "in", "into", "from"}
+# A cue in a clause of these kinds speaks only within it.
+SUBORDINATE = {"relcl", "acl", "advcl", "amod", "pcomp", "xcomp", "ccomp", "conj", "appos"}
 # Dependents of a cue that say who or when, not what.
 NOT_CONTENT = {"nsubj", "nsubjpass", "agent", "aux", "auxpass", "neg", "advmod", "punct", "cc", "poss", "det",
                "prt", "mark", "npadvmod", "dative", "expl", "intj", "compound", "amod", "nummod", "case"}
@@ -31,8 +33,13 @@ def _subtree(doc: Doc, tok: Token) -> Span | None:
     return trimmed(doc, tok.left_edge.i, tok.right_edge.i)
 
 
-def _to_sentence_end(doc: Doc, tok: Token) -> Span | None:
-    return trimmed(doc, tok.left_edge.i, tok.sent.end - 1)
+def _to_sentence_end(doc: Doc, tok: Token, cue: Token | None = None) -> Span | None:
+    """From tok to the end of the sentence ("said that A, and B"), or of the cue's own clause when
+    that clause only modifies something ("Christie, who says the senator lacks experience, ...")."""
+    end = tok.sent.end - 1
+    if cue is not None and cue.dep_ in SUBORDINATE:
+        end = min(end, cue.right_edge.i)
+    return trimmed(doc, tok.left_edge.i, end)
 
 
 def content_of(doc: Doc, cue: Token) -> Span | None:
@@ -45,7 +52,7 @@ def content_of(doc: Doc, cue: Token) -> Span | None:
     children = list(cue.children)
     clause = next((c for c in children if c.dep_ in ("ccomp", "csubj") and c.i != cue.i), None)
     if clause is not None:
-        return _to_sentence_end(doc, clause) if clause.i > cue.i else _subtree(doc, clause)
+        return _to_sentence_end(doc, clause, cue) if clause.i > cue.i else _subtree(doc, clause)
     xcomp = next((c for c in children if c.dep_ == "xcomp"), None)
     if xcomp is not None and xcomp.i > cue.i:
         return trimmed(doc, xcomp.left_edge.i, xcomp.right_edge.i)

@@ -48,15 +48,20 @@ def source_token(cue: Token) -> Token | None:
     subj = subject_of(cue)
     if subj is not None and subj.dep_ == "nsubjpass":
         return None  # "X was criticized": X is what is talked about
-    if subj is not None and subj.lower_ in ("who", "that", "which") and cue.dep_ == "relcl":
-        return cue.head  # "Smith, who said ...": the noun the clause describes
     return subj
 
 
 def speaker_of(doc: Doc, tok: Token, cue: Token | None = None) -> Speaker | None:
-    if tok.lower_ in EMPTY_SUBJECTS and tok.pos_ in ("PRON", "DET"):
+    relative = tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i
+    if tok.lower_ in EMPTY_SUBJECTS and tok.pos_ in ("PRON", "DET") and not relative:
         return None
     token_actors = doc._.token_actors
+    if relative:  # "Smith, who said ...": the words name "who"; the actor is the noun it stands for
+        antecedent = tok.head.head
+        ids = token_actors.get(antecedent.i) or []
+        phrase = _phrase(doc, antecedent, cue)
+        return Speaker(ids[0] if ids else None, tok.text, None, tok.idx, tok.idx + len(tok), phrase.text,
+                       phrase.start_char, phrase.end_char)
     ids = token_actors.get(tok.i) or []
     span = next((s for s, _ in doc._.mentions if s.start <= tok.i < s.end), None)
     if span is None:  # the noun phrase up to its head: "a senior official", "The New York Post"
@@ -75,6 +80,14 @@ def _phrase(doc: Doc, tok: Token, cue: Token | None = None) -> Span:
     """The source's whole noun phrase, trimmed of edge punctuation; a relative clause that holds
     the cue itself ("The group, which calls itself ...") is the attribution, not the source."""
     first, last = tok.left_edge.i, tok.right_edge.i
+    for t in doc[tok.i + 1:last + 1]:  # a colon or a quotation ends the name ("Bernie Sanders: ‘...’")
+        if t.text in (":", "“", "‘", '"') or t.is_space and "\n" in t.text:
+            last = t.i - 1
+            break
+    for t in reversed(doc[first:tok.i]):
+        if t.text in (":", "”", "’", '"') or t.is_space and "\n" in t.text:
+            first = t.i + 1
+            break
     if cue is not None:
         for c in tok.children:
             if c.i > tok.i and c.left_edge.i <= cue.i <= c.right_edge.i:
