@@ -140,6 +140,8 @@ class QuoteFinder:
             before = before[1:]
         if before and before[0].text in (":", ","):
             adjacent += [t for t in before[1:7] if is_cue(t)][:1]  # "Cruz continued: “...”", "He said, “...”"
+        elif before and is_cue(before[0]):
+            adjacent.append(before[0])  # "a man yelled “Stay there!”"
         last_char = self.text[max(start, end - 1):end]
         after = [t for t in doc[span.end:min(span.end + 8, len(doc))] if not t.is_space and t.text not in "”’\"'"]
         after = after[:next((k for k, t in enumerate(after) if t.text in ".!?" and k > 0), len(after))]
@@ -203,8 +205,8 @@ class QuoteFinder:
             if any(s <= tok.idx < e for s, e in direct):
                 continue  # words inside a quotation are content, not a new attribution
             content = content_of(doc, tok)
-            if content is None:
-                continue
+            if content is None or all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in content):
+                continue  # "spoke Tuesday": when, not what
             if content.start <= tok.i < content.end and tok.dep_ != "parataxis":
                 continue  # a parenthetical cue ("Too often, she said, the town ...") sits inside its content
             inside = self._quoted_inside(content, direct)

@@ -50,7 +50,9 @@ def content_of(doc: Doc, cue: Token) -> Span | None:
     if cue.text == ":":
         return trimmed(doc, cue.i + 1, sent.end - 1)
     children = list(cue.children)
-    clause = next((c for c in children if c.dep_ in ("ccomp", "csubj") and c.i != cue.i), None)
+    clauses = [c for c in children if c.dep_ in ("ccomp", "csubj") and c.i != cue.i]
+    # "X insists it does not know": the clause after the cue, where there is one
+    clause = next((c for c in clauses if c.i > cue.i), clauses[0] if clauses else None)
     if clause is not None:
         return _to_sentence_end(doc, clause, cue) if clause.i > cue.i else _subtree(doc, clause)
     xcomp = next((c for c in children if c.dep_ == "xcomp"), None)

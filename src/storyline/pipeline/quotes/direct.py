@@ -47,9 +47,9 @@ def is_scare(doc: Doc, start: int, end: int) -> bool:
     if span is None:
         return False
     words = [t for t in span if not t.is_punct and not t.is_space]
-    if len(words) <= 1:
-        return True
-    small = {"of", "the", "a", "an", "and", "for", "in", "on", "to", "at", "with", "de"}
+    if len(words) <= 1 or not any(c.isalpha() for c in span.text):
+        return True  # a word, or no words at all (a number, a date in a web page's markup)
+    small = {"of", "the", "a", "an", "and", "or", "for", "in", "on", "to", "at", "with", "by", "as", "is", "de"}
     return len(words) <= 6 and all(t.text[:1].isupper() or t.is_digit or t.lower_ in small for t in words) \
         and words[0].text[:1].isupper() and not any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in words[1:])
 
