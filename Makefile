@@ -15,6 +15,12 @@ $(BIN)/storyline: pyproject.toml
 
 install: $(BIN)/storyline
 
+# The tests also run storyline on Spark (local[2]): the spark extra and a Java runtime (17+).
+$(VENV)/.spark-extra: pyproject.toml $(BIN)/storyline
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
+	$(BIN)/pip install -q -e '.[dev,spark]'
+	touch $@
+
 demo: install
 	rm -f demo.duckdb
 	$(BIN)/storyline ingest --db demo.duckdb $(EXAMPLE)
@@ -35,7 +41,7 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
-test: install $(CHROMIUM)
+test: install $(CHROMIUM) $(VENV)/.spark-extra
 	$(BIN)/python -m pytest
 
 bench: install

@@ -1,9 +1,12 @@
 """Actors: within-story clustering (B-cubed) and actor codes on storyline's own dev set, and the
 actor codes of PETRARCH's validation records coded with their own dictionaries.
 
-    python benchmarks/actors.py [DEVSET_DIR] [--records RECORDS_XML] [--json OUT] [--show N]
+    python benchmarks/actors.py [DEVSET_DIR] [--real dev|test|both|none] [--records RECORDS_XML]
+                                [--split all|tune|heldout] [--json OUT] [--show N]
 
-Dev set (benchmarks/devset/, how it was made: its README): each marked mention is matched to the
+Two annotated sets (benchmarks/devset/README.md): the 22 synthetic stories (key "devset", all dev)
+and the real-news actor stories over ../shared/eval (key "real", split "dev" and "test" before any
+tuning: tune on dev, report test). In each, each marked mention is matched to the
 system mention that overlaps it most. B-cubed precision, recall and F1 (Bagga & Baldwin 1998) are
 computed over the gold mentions; a gold mention the system did not find is its own singleton
 (lowering recall). Mention detection precision/recall are given beside it (a system mention counts
@@ -19,12 +22,15 @@ the suite's own actor and agent dictionaries (records from benchmarks/petrarch_s
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEVSET, emit, progress, read_devset  # noqa: E402
+from common import DEVSET, emit, progress, read_devset, read_real_devset  # noqa: E402
+
+UNDATED = dt.date(2012, 1, 1)  # GeoVirus gives no dates: its stories are of about 2008-2016
 
 
 def bcubed(gold: dict[int, str], system: dict[int, str]) -> tuple[float, float, int]:
@@ -44,26 +50,15 @@ def code_match(system: str | None, gold: str) -> tuple[bool, bool]:
     return sys_code[:3] == gold[:3], sys_code.startswith(gold)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("devset", nargs="?", type=Path, default=DEVSET)
-    ap.add_argument("--records", type=Path, help="PETRARCH validation records (default: ../shared/eval/petrarch)")
-    ap.add_argument("--json", type=Path)
-    ap.add_argument("--show", type=int, default=0, help="print the code errors (up to N)")
-    args = ap.parse_args()
-
-    from storyline import Pipeline
+def score(stories: list[dict], pipeline, description: str, errors: list | None = None) -> dict:
+    """B-cubed, mention detection and code accuracy of the pipeline on annotated stories."""
     from storyline.model import Story
 
-    stories = read_devset(args.devset)
-    pipeline = Pipeline()
     P = R = 0.0
-    n = 0
-    found = gold_total = sys_right = sys_total = 0
+    n = found = gold_total = sys_right = sys_total = 0
     country = full = actors_total = 0
-    errors = []
-    docs = [Story(text=s["text"], date=s["date"], id=s["id"]) for s in stories]
-    for story, analysis in progress(zip(stories, pipeline.pipe(docs)), total=len(stories), description="dev set"):
+    docs = [Story(text=s["text"], date=s["date"] or UNDATED, id=s["id"]) for s in stories]
+    for story, analysis in progress(zip(stories, pipeline.pipe(docs)), total=len(stories), description=description):
         sys_mentions = [(m.start, m.end, m.actor_id) for m in analysis.mentions]
         mapped: dict[int, str] = {}
         gold: dict[int, str] = {}
@@ -80,36 +75,65 @@ def main() -> None:
         sys_right += sum(1 for ss, se, _ in sys_mentions
                          if any(min(ge, se) > max(gs, ss) for gs, ge, _ in story["mentions"]))
         for aid, gcode in story["actors"].items():
+            if not gcode or not any(gold[i] == aid for i in gold):
+                continue  # an actor the annotator could not code is not scored for codes
             ids = Counter(mapped[i] for i in gold if gold[i] == aid and i in mapped)
-            if not any(gold[i] == aid for i in gold):
-                continue
             actors_total += 1
             sid = ids.most_common(1)[0][0] if ids else None
             scode = analysis.actors[sid].code if sid in analysis.actors else None
             c, f = code_match(scode, gcode)
             country += c
             full += f
-            if not f:
+            if not f and errors is not None:
                 names = [story["text"][gs:ge] for gs, ge, a in story["mentions"] if a == aid]
                 errors.append((story["id"], gcode, scode, names[0]))
-    prec, rec = P / n, R / n
-    result = {
-        "devset": {
-            "stories": len(stories), "mentions": gold_total, "actors": actors_total,
-            "bcubed": {"precision": round(prec, 3), "recall": round(rec, 3), "f1": round(2 * prec * rec / (prec + rec), 3)},
-            "mention_detection": {"precision": round(sys_right / sys_total, 3), "recall": round(found / gold_total, 3)},
-            "code_accuracy": {"country": round(country / actors_total, 3), "full": round(full / actors_total, 3)},
-        },
+    prec, rec = (P / n, R / n) if n else (0.0, 0.0)
+    return {
+        "stories": len(stories), "mentions": gold_total, "actors": actors_total,
+        "bcubed": {"precision": round(prec, 3), "recall": round(rec, 3),
+                   "f1": round(2 * prec * rec / (prec + rec), 3) if prec + rec else 0.0},
+        "mention_detection": {"precision": round(sys_right / sys_total, 3) if sys_total else None,
+                              "recall": round(found / gold_total, 3) if gold_total else None},
+        "code_accuracy": {"country": round(country / actors_total, 3) if actors_total else None,
+                          "full": round(full / actors_total, 3) if actors_total else None},
     }
-    result["petrarch_records"] = petrarch_codes(args.records)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("devset", nargs="?", type=Path, default=DEVSET)
+    ap.add_argument("--real", choices=["dev", "test", "both", "none"], default="both",
+                    help="which split of the real-news actor stories to score (benchmarks/devset/actors)")
+    ap.add_argument("--records", type=Path, help="PETRARCH validation records (default: ../shared/eval/petrarch)")
+    ap.add_argument("--split", choices=["all", "tune", "heldout"], default="all",
+                    help="PETRARCH records from one side of the fixed split (petrarch_suite.held_out)")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--show", type=int, default=0, help="print the code errors (up to N; dev stories only)")
+    args = ap.parse_args()
+
+    from storyline import Pipeline
+
+    pipeline = Pipeline()
+    errors: list = []
+    result = {"devset": score(read_devset(args.devset), pipeline, "synthetic dev set", errors)}
+    if args.real != "none":
+        try:
+            real = {split: read_real_devset(split) for split in ("dev", "test")
+                    if args.real in (split, "both")}
+        except Exception as e:  # the texts live in ../shared/eval; without them the real set is skipped
+            print(f"real-news stories skipped: {e}", file=sys.stderr)
+            real = {}
+        result["real"] = {split: score(stories, pipeline, f"real {split}", errors if split == "dev" else None)
+                          for split, stories in real.items() if stories} or None
+    result["petrarch_records"] = petrarch_codes(args.records, args.split)
     emit(result, args.json)
     for e in errors[:args.show]:
         print("CODE", *e, sep="\t", file=sys.stderr)
 
 
-def petrarch_codes(path: Path | None) -> dict | None:
+def petrarch_codes(path: Path | None, split: str = "all") -> dict | None:
     """Source and target codes of PETRARCH's validation records, in the PETRARCH mode."""
-    from petrarch_suite import RECORDS, read_records, suite_dictionaries
+    from petrarch_suite import RECORDS, held_out, read_records, suite_dictionaries
 
     from storyline import Pipeline
     from storyline.model import Story
@@ -118,6 +142,8 @@ def petrarch_codes(path: Path | None) -> dict | None:
     if not path.exists():
         return None
     records, files = read_records(path)
+    if split != "all":
+        records = [r for r in records if held_out(r.id) == (split == "heldout")]
     pipeline = Pipeline(petrarch=suite_dictionaries(files, path.parent))
     expected = right = 0
     docs = [Story(text=r.text, date=r.date, id=f"{r.id}-{i}") for i, r in enumerate(records)]
@@ -129,7 +155,7 @@ def petrarch_codes(path: Path | None) -> dict | None:
                 if c and c != "---":
                     expected += 1
                     right += c in got
-    return {"records": len(records), "actor_codes_expected": expected,
+    return {"records": len(records), "split": split, "actor_codes_expected": expected,
             "produced": round(right / expected, 3) if expected else None}
 
 

@@ -48,6 +48,23 @@ def emit(result: dict, json_path: Path | None) -> None:
 DEVSET = ROOT / "benchmarks" / "devset"
 
 
+def eval_path(*parts: str) -> Path:
+    """A file under ../shared/eval seen from the repository root, or from the main checkout when
+    this is a git worktree (benchmarks/devset/corpus.py eval_dir); the plain path if neither has it."""
+    plain = ROOT.parent.joinpath("shared", "eval", *parts)
+    if plain.exists():
+        return plain
+    import sys
+
+    sys.path.insert(0, str(DEVSET))
+    try:
+        from corpus import eval_dir
+
+        return eval_dir().joinpath(*parts)
+    except Exception:
+        return plain
+
+
 def read_devset(folder: Path = DEVSET) -> list[dict]:
     """storyline's own annotated stories (format: benchmarks/devset/README.md). Each story:
     id, date, text (markup removed), actors {id: code}, mentions [(start, end, actor id)],
@@ -85,3 +102,15 @@ def read_devset(folder: Path = DEVSET) -> list[dict]:
                     "region": head.get("region"), "subject": head.get("subject"), "text": "".join(text),
                     "actors": actors, "mentions": mentions, "events": events, "path": str(path)})
     return out
+
+
+def read_real_devset(split: str | None = None) -> list[dict]:
+    """storyline's own annotated real-news actor stories (benchmarks/devset/actors/*.json, standoff
+    over ../shared/eval; benchmarks/devset/README.md) in read_devset's structure, plus corpus, doc,
+    split ("dev"/"test") and trigger_starts. The synthetic stories of read_devset are all dev."""
+    import sys
+
+    sys.path.insert(0, str(DEVSET))
+    from corpus import load_actor_stories
+
+    return load_actor_stories(split)

@@ -39,6 +39,15 @@ OLD_TO_NEW = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUS
 DROPPED = {"CRIME"}
 
 
+def make_pipeline(rules_only: bool = False):
+    from storyline import Pipeline
+
+    pipeline = Pipeline()
+    if rules_only:
+        pipeline.nlp.get_pipe("storyline_events").model = None
+    return pipeline
+
+
 def held_out(record_id: str) -> bool:
     """The fixed held-out side of the GSR records: 4 in 10 by a hash of the id (94 of 209),
     chosen before any tuning of issue 14. Tune with --split tune, report --split heldout."""
@@ -72,9 +81,20 @@ def main() -> None:
                     help="GSR records only from one side of the fixed split (see held_out)")
     ap.add_argument("--devset", type=Path, nargs="?", const=ROOT / "benchmarks" / "devset",
                     help="also score storyline's own annotated stories (default folder: benchmarks/devset)")
+    ap.add_argument("--annotated", choices=["train", "dev", "test", "test_adjudicated"], action="append", default=[],
+                    help="also score the annotated real-news sentences of this split (repeatable), "
+                         "by sentence and PLOVER type (benchmarks/devset/corpus.py)")
+    ap.add_argument("--annotated-dir", type=Path, default=ROOT / "benchmarks" / "devset",
+                    help="folder holding corpus.py and events/*.jsonl")
+    ap.add_argument("--no-gsr", action="store_true", help="skip the PLOVER gold-standard records")
+    ap.add_argument("--rules-only", action="store_true", help="run the event coder without its learned layer")
     args = ap.parse_args()
+    if args.no_gsr:
+        result = {split: annotated_scores(make_pipeline(args.rules_only), args.annotated_dir, split, args.show_misses)
+                  for split in args.annotated}
+        emit({"annotated": result, "rules_only": args.rules_only}, args.json)
+        return
 
-    from storyline import Pipeline
     from storyline.model import Story
 
     records = [r for r in json.loads(args.data.read_text(encoding="utf-8")) if r.get("text") and r.get("event")]
@@ -84,7 +104,7 @@ def main() -> None:
         records = [r for r in records if held_out(r["id"]) == (args.split == "heldout")]
     stories = [Story(text=r["text"].strip(), date=dt.date.fromisoformat(r.get("date") or "2000-01-01"),
                      id=r["id"]) for r in records]
-    pipeline = Pipeline()
+    pipeline = make_pipeline(args.rules_only)
     tp, fp, fn = Counter(), Counter(), Counter()
     top_right = 0
     src = {"country": [], "full": []}
@@ -129,6 +149,7 @@ def main() -> None:
     result = {
         "data": str(args.data),
         "split": args.split,
+        "rules_only": args.rules_only,
         "records": len(records),
         "dropped": dict(dropped),
         "type": prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
@@ -142,7 +163,96 @@ def main() -> None:
         print("MISS", *m, sep="\t", file=sys.stderr)
     if args.devset:
         result["devset"] = devset_scores(pipeline, args.devset, args.show_misses)
+    if args.annotated:
+        result["annotated"] = {split: annotated_scores(pipeline, args.annotated_dir, split, args.show_misses)
+                               for split in args.annotated}
     emit(result, args.json)
+
+
+def annotated_scores(pipeline, folder: Path, split: str, show: int = 0) -> dict:
+    """The annotated real-news sentences (benchmarks/devset/README.md, loader corpus.py), scored as
+    the maintainers score unseen articles: each document is run whole, and per annotated sentence
+    the set of PLOVER types storyline codes there (political events, by trigger offset) is compared
+    with the gold set (political gold events; an act the text says did not happen, modality
+    negated, is not an event storyline codes). "pairs": (sentence, type) sets, micro P/R/F1;
+    "events": the same with counts (two REQUESTs in a sentence are two). Actor codes: for each gold
+    event whose type is found in its sentence, whether one of storyline's events of that type there
+    has the gold source (target) country. "domain": of the gold events storyline codes with the
+    right type in any domain, the share whose domain (political/business) is right."""
+    import importlib.util
+    import datetime as dt
+
+    from storyline.model import Story
+
+    spec = importlib.util.spec_from_file_location("devset_corpus", folder / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    records = corpus.load_events(split)
+    docs: dict[tuple[str, str], list[dict]] = {}
+    for rec in records:
+        docs.setdefault((rec["corpus"], str(rec["doc"])), []).append(rec)
+    stories = []
+    for (name, doc) in docs:
+        date = corpus.document_date(name, doc) or "2000-01-01"
+        stories.append(Story(text=corpus.document_text(name, doc), date=dt.date.fromisoformat(date), id=f"{name}-{doc}"))
+    pair = Counter()
+    count = Counter()
+    by_type = {}
+    src, tgt, dom = [], [], []
+    for story, analysis in progress(zip(stories, pipeline.pipe(stories)), total=len(stories),
+                                    description=f"annotated {split}"):
+        code = lambda i: (analysis.actors[i].code if i in analysis.actors else "") or ""  # noqa: E731
+        for rec in docs[tuple(story.id.split("-", 1))]:
+            inside = [e for e in analysis.events if rec["start"] <= e.trigger_start < rec["end"]]
+            political = [e for e in inside if e.domain == "political"]
+            gold = [g for g in rec["events"] if g.get("domain", "political") == "political"
+                    and g.get("modality") != "negated"]
+            gold_types = Counter(g["type"] for g in gold)
+            sys_types = Counter(e.plover_type for e in political)
+            for t in set(gold_types) | set(sys_types):
+                c = by_type.setdefault(t, Counter())
+                hit = t in gold_types and t in sys_types
+                pair["tp"] += hit
+                pair["fp"] += t in sys_types and not hit
+                pair["fn"] += t in gold_types and not hit
+                c["tp"] += hit
+                c["fp"] += t in sys_types and not hit
+                c["fn"] += t in gold_types and not hit
+                n = min(gold_types[t], sys_types[t])
+                count["tp"] += n
+                count["fp"] += sys_types[t] - n
+                count["fn"] += gold_types[t] - n
+            for g in gold:
+                same = [e for e in political if e.plover_type == g["type"]]
+                if not same:
+                    if show:
+                        print("ANN-MISS", rec["id"], g["type"], g["trigger"], rec["text"][:120], sep="\t", file=sys.stderr)
+                    continue
+                for key, acc, attr in (("source_code", src, "source_id"), ("target_code", tgt, "target_id")):
+                    gc = (g.get(key) or "")[:3]
+                    if gc and gc != "---":
+                        acc.append(any(code(getattr(e, attr))[:3] == gc for e in same))
+            if show:
+                for t in set(sys_types) - set(gold_types):
+                    e = next(e for e in political if e.plover_type == t)
+                    print("ANN-EXTRA", rec["id"], t, e.trigger, rec["text"][:120], sep="\t", file=sys.stderr)
+            for g in rec["events"]:
+                if g.get("modality") == "negated":
+                    continue
+                same = [e for e in inside if e.plover_type == g["type"]]
+                if same:
+                    dom.append(any(e.domain == g.get("domain", "political") for e in same))
+
+    def prf(c: Counter) -> dict:
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+                "gold": c["tp"] + c["fn"], "system": c["tp"] + c["fp"]}
+
+    share = lambda xs: {"n": len(xs), "accuracy": round(sum(xs) / len(xs), 4) if xs else None}  # noqa: E731
+    return {"split": split, "sentences": len(records), "documents": len(stories), "pairs": prf(pair),
+            "events": prf(count), "by_type": {t: prf(c) for t, c in sorted(by_type.items())},
+            "source_country": share(src), "target_country": share(tgt), "domain": share(dom)}
 
 
 def devset_scores(pipeline, folder: Path, show: int = 0) -> dict:

@@ -121,7 +121,7 @@ def _name_ok(text: str) -> bool:
     """Leave out names that would match things other than the actor: bare numbers and dates
     ("313", "21 June"), amounts ("$137,000,000"), one-letter or very long names."""
     words = text.upper().split()
-    if "$" in text or not re.search(r"[A-Z]{2}", text.upper()) or len(text) > 80:
+    if "$" in text or sum(ch.isalpha() for ch in text) < 2 or len(text) > 80:
         return False
     if any(w in MONTHS for w in words) and any(w.isdigit() for w in words):
         return False
@@ -150,6 +150,14 @@ def _split_code(code: str, countries: set[str]) -> tuple[str, str, str]:
     if head in LEADING_ROLES:
         return (rest[:3] if rest else ""), head, code
     return "", rest[:3], code  # a region (WEU, AFR, INT) and a role
+
+
+def _our_code(code: str, countries: set[str]) -> str:
+    """storyline writes legislatures, courts and defence bodies with CAMEO's own roles LEG, JUD and
+    MIL (USALEG, USAJUD), where Phoenix files them under GOV (USAGOVLEG, USAGOVJUD)."""
+    if code[:3] in countries and code[3:6] == "GOV" and code[6:9] in ("LEG", "JUD", "MIL"):
+        return code[:3] + code[6:]
+    return code
 
 
 def _is_place_code(code: str, countries: set[str]) -> bool:
@@ -199,14 +207,29 @@ def read_phoenix_actors(path: Path) -> list[dict]:
             cur["codes"] += codes
             cur["notes"] += " " + note
             continue
+        if cur is not None and not cur["codes"]:
+            # PETRARCH: primary phrases with no code of their own share the codes that follow
+            cur["names"].append(name)
+            cur["codes"] += codes
+            cur["notes"] += " " + note
+            continue
         cur = {"names": [name.lstrip("+")], "codes": codes, "notes": note, "line": n}
         entries.append(cur)
     return entries
 
 
+OFFICE_WORDS = set("""SECRETARY MINISTER PRESIDENT VICE CHANCELLOR PREMIER PRIME SPOKESMAN SPOKESWOMAN AMBASSADOR
+GOVERNOR CHIEF LEADER KING QUEEN GENERAL STATE FOREIGN DEFENSE DEFENCE INTERIOR FINANCE OF THE FOR AND DEPUTY
+ASSISTANT UNDER HEAD DIRECTOR COMMANDER ENVOY SPEAKER CHAIRMAN ATTORNEY TREASURY HOUSE SENATE UN U.N. US U.S.
+UNITED NATIONS NATIONAL SECURITY ADVISER ADVISOR HIGH COMMISSIONER REPRESENTATIVE TRADE JUSTICE MAYOR""".split())
+
+
 def _kind(names: list[str], notes: str, dated: bool, codes: list[str]) -> str:
     if any(c.startswith("MNC") for c in codes):
         return "organization"
+    first = [w for w in re.split(r"[_\s]+", names[0].upper()) if w]
+    if first and all(w in OFFICE_WORDS for w in first):
+        return "organization"  # an office ("US_SECRETARY_OF_STATE", "UN_SECRETARY_GENERAL"), held by many
     words = {w for n in names[:1] for w in re.split(r"[_\s]+", n.upper()) if w}
     if words & ORG_WORDS:
         return "organization"
@@ -259,7 +282,7 @@ def build_phoenix_actors(eval_dir: Path) -> None:
             all_aliases = [_display(n) for n in names[1:]] + aliases
             office = []
             for c in dict.fromkeys(codes):
-                office.append(" ".join([c.code, c.start.isoformat() if c.start else "",
+                office.append(" ".join([_our_code(c.code, countries), c.start.isoformat() if c.start else "",
                                         c.end.isoformat() if c.end else ""]).rstrip())
             full_names = [re.sub(r"[-\s]+", " ", n.lower()) for n in names if len(n.split()) >= 2]
             same = next((person_rows[n] for n in full_names if n in person_rows), None) if kind == "person" else None

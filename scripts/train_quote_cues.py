@@ -10,7 +10,7 @@ sees it); every candidate token (verb, noun, adjective, preposition, colon) is a
 weights are written as gzipped JSON. Only PolNeAR's train split is read: dev stays for reporting.
 PolNeAR states no license; the weights are storyline's own evaluation-time artifact.
 
-Needs scikit-learn (`pip install -e '.[bench]'`); runs on a CPU in a few minutes.
+Needs scikit-learn (`pip install -e '.[train]'`); runs on a CPU in a few minutes.
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ cp "$NM"/leaflet/dist/leaflet.js "$NM"/leaflet/dist/leaflet.css "$NM"/leaflet/LI
 cp "$NM"/leaflet.markercluster/dist/{leaflet.markercluster.js,MarkerCluster.css,MarkerCluster.Default.css} \
    "$NM"/leaflet.markercluster/MIT-LICENCE.txt "$VENDOR"/markercluster/
 cp "$NM"/topojson-client/dist/topojson-client.min.js "$NM"/topojson-client/LICENSE "$VENDOR"/topojson-client/
-cp "$NM"/world-atlas/countries-50m.json "$NM"/world-atlas/LICENSE "$VENDOR"/world-atlas/
+cp "$NM"/world-atlas/countries-110m.json "$NM"/world-atlas/countries-50m.json "$NM"/world-atlas/LICENSE "$VENDOR"/world-atlas/
 cat > "$VENDOR"/README.md <<'DOC'
 # Third-party files served by `storyline serve`
 
@@ -26,7 +26,7 @@ Copied from npm by `scripts/vendor_web_assets.sh`; each folder keeps its package
 | leaflet | leaflet | 1.9.4 | BSD-2-Clause |
 | markercluster | leaflet.markercluster | 1.5.3 | MIT |
 | topojson-client | topojson-client | 3.1.0 | ISC |
-| world-atlas | world-atlas (countries-50m.json) | 2.0.2 | ISC; the outlines are Natural Earth 1:50m admin-0 countries, public domain |
+| world-atlas | world-atlas (countries-110m.json, countries-50m.json) | 2.0.2 | ISC; the outlines are Natural Earth 1:110m and 1:50m admin-0 countries, public domain |
 
 The API docs page (`/docs`) uses Swagger UI from the `fastapi-offline` PyPI package.
 DOC

@@ -41,6 +41,29 @@ def test_a_country_stands_for_its_own_actors_but_not_for_others():
     assert groups(cluster_mentions(ms)) == [["a", "b"], ["c"]]
 
 
+def test_parts_of_one_state_and_unknown_sides_agree_but_other_groups_do_not():
+    ms = [mention("a", src="USAMIL"), mention("b", src="USAGOV"), mention("c", src=None),
+          mention("d", src="USAREB")]
+    assert groups(cluster_mentions(ms)) == [["a", "b", "c"], ["d"]]
+
+
+def test_an_undated_reference_back_joins_the_recent_stated_event_not_an_older_one():
+    stated = dict(basis="stated")
+    ms = [mention("old", day=D(1987, 10, 2), earliest=D(1987, 10, 1), latest=D(1987, 10, 1), **stated),
+          mention("new", day=D(1987, 10, 19), earliest=D(1987, 10, 19), latest=D(1987, 10, 19), **stated),
+          mention("ref", day=D(1987, 10, 26)),  # "the raid" a week later, no date given
+          mention("far", day=D(1987, 12, 1))]
+    assert groups(cluster_mentions(ms)) == [["far"], ["new", "ref"], ["old"]]
+
+
+def test_two_named_speakers_are_two_statements():
+    a = mention("a", type_="THREATEN", src="IRNGOV")
+    b = mention("b", type_="THREATEN", src="IRNGOV")
+    c = mention("c", type_="THREATEN", src="IRNGOV")
+    a.source_id, b.source_id, c.source_id = "khamenei", "mousavi", "khamenei"
+    assert groups(cluster_mentions([a, b, c])) == [["a", "c"], ["b"]]
+
+
 def test_symmetric_types_ignore_the_order_of_sides():
     ms = [mention("a", type_="CONSULT", src="USAGOV", tgt="JPNGOV"),
           mention("b", type_="CONSULT", src="JPNGOV", tgt="USAGOV")]
@@ -147,3 +170,52 @@ def test_reingesting_a_story_drops_its_links(db, pipeline):
         assert store.con.execute("SELECT count(*) FROM event_links WHERE story_id = ?", [sid]).fetchone()[0] == 0
         dedup(store.con)
         assert store.con.execute("SELECT count(*) FROM event_links WHERE story_id = ?", [sid]).fetchone()[0] >= 1
+
+
+def test_ingest_links_mentions_and_the_dedup_command_reports(tmp_path):
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    src = tmp_path / "stories.jsonl"
+    src.write_text("".join(_json.dumps({"id": f"s{i}", "date": d, "text": t}) + "\n"
+                           for i, (d, t) in enumerate(STORIES)), encoding="utf-8")
+    db = tmp_path / "cli.duckdb"
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", "--db", str(db), str(src)])
+    assert res.exit_code == 0, res.output
+    from storyline.store import Store
+
+    with Store(db, read_only=True) as store:
+        unlinked = store.con.execute("SELECT count(*) FROM events e ANTI JOIN event_links l "
+                                     "USING (story_id, event_no)").fetchone()[0]
+        assert unlinked == 0  # ingest ran the dedup step
+    res = runner.invoke(app, ["dedup", "--db", str(db)])
+    assert res.exit_code == 0 and "0 newly linked" in res.output, res.output
+    res = runner.invoke(app, ["dedup", "--db", str(tmp_path / "none.duckdb")])
+    assert res.exit_code == 2 and "no such database" in res.output
+
+
+def test_events_canonical_lists_one_row_per_event_with_its_reports(tmp_path):
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    src = tmp_path / "stories.jsonl"
+    src.write_text("".join(_json.dumps({"id": f"s{i}", "date": d, "text": t}) + "\n"
+                           for i, (d, t) in enumerate(STORIES)), encoding="utf-8")
+    db = tmp_path / "c.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--db", str(db), str(src)]).exit_code == 0
+    res = runner.invoke(app, ["events", "--db", str(db), "--canonical", "--type", "ASSAULT", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = _json.loads(res.output)
+    assert [(r["n_stories"], r["source_code"], r["target_code"]) for r in rows] == \
+        [(2, "IRNMIL", "IRQMIL"), (1, "IRNMIL", "IRQMIL")]
+    res = runner.invoke(app, ["events", "--db", str(db), "--canonical", "--type", "ASSAULT", "--since", "2024-04",
+                              "-f", "json"])
+    assert [r["n_stories"] for r in _json.loads(res.output)] == [1]

@@ -31,7 +31,8 @@ PRINCE_OF_DOL_AMROTH_ [DOL]
 AGENTS = """\
 !PERSON! = MAN, MEN, WOMAN, WOMEN
 GOVERNMENT [~GOV]
-SOLDIER {} [~MIL]
+SOLDIER [~MIL]
+POLICE {} [~COP]
 CONGRESS!PERSON! [~LEG]
 HUMAN_RIGHTS_GROUP [NGO~]
 """
@@ -135,6 +136,8 @@ def test_patterns_choose_the_code(coder):
 def test_agents_combine_with_actors(coder):
     assert codings(coder, "The Gondor government condemned Arnor.") == {("GONGOV", "ARN", "111")}
     assert codings(coder, "Soldiers from Gondor condemned Arnor.") == {("GONMIL", "ARN", "111")}
+    # agent words match as written or in their plural (given in braces, else -S/-ES/-IES); "{}": none
+    assert codings(coder, "Gondor's polices condemned Arnor.") == {("GON", "ARN", "111")}
     # an agent with no actor of its own takes the actors it belongs to, one code each
     assert codings(coder, "Congressmen in Arnor and Gondor condemned Ents.") == {("ARNLEG", "ENT", "111"),
                                                                                ("GONLEG", "ENT", "111")}

@@ -52,8 +52,10 @@ def build_query_db(path):
                     [("1", 0, "We will hold", True, "agent:UKRGOV", "said", None),
                      ("10", 0, "the accord is good", False, "biden", "told", "2024-11-28")])
     con.execute("UPDATE events SET domain = 'business' WHERE story_id = '1' AND event_no = 1")
-    con.execute("INSERT INTO mentions VALUES ('1', 0, 4, 'Kyiv', 'agent:UKRGOV', 'place', 'UKRGOV')")
-    con.execute("INSERT INTO place_mentions VALUES ('1', 30, 37, 'Kherson', 706448, 'place', 1.0)")
+    con.execute("INSERT INTO mentions (story_id, start, \"end\", text, actor_id, how, code) "
+                "VALUES ('1', 0, 4, 'Kyiv', 'agent:UKRGOV', 'place', 'UKRGOV')")
+    con.execute("INSERT INTO place_mentions (story_id, start, \"end\", text, geonameid, role, score) "
+                "VALUES ('1', 30, 37, 'Kherson', 706448, 'place', 1.0)")
     st.close()
     return path
 
@@ -217,3 +219,23 @@ def test_an_exact_story_id_beats_a_prefix(db):
     assert find_story(db, "10") == "10"
     with pytest.raises(QueryError, match="no story"):
         find_story(db, "2")
+
+
+def test_facets_in_one_pass_equal_facet_per_field(db):
+    from storyline.query import facet, facets
+
+    names = ["plover_type", "quad_class", "source_country", "target_country", "modality", "month"]
+    for f in (EventFilter(), EventFilter(type=("ASSAULT",)), EventFilter(actor="RUS")):
+        together = facets(db, names, f, top=3)
+        assert together == {n: facet(db, n, f, top=3) for n in names}
+    with pytest.raises(QueryError, match="nosuch"):
+        facets(db, ["nosuch"])
+
+
+def test_date_range_is_the_first_and_last_start_day(db):
+    from storyline.query import date_range
+
+    days = [r[0] for r in count_by(db, "day", EventFilter(since="2024")).rows]
+    assert date_range(db, EventFilter(since="2024")) == (dt.date.fromisoformat(days[0]),
+                                                          dt.date.fromisoformat(days[-1]))
+    assert date_range(db, EventFilter(text="no sentence says this")) == (None, None)

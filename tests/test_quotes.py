@@ -155,3 +155,18 @@ def test_an_accusation_cue_links_its_event(pipeline):
     a = pipeline.analyze(Story(text="Ukraine accused Russia of shelling the nuclear plant.", date=dt.date(2022, 11, 15)))
     accuse = next(e for e in a.events if e.plover_type == "ACCUSE")
     assert a.quotes[accuse.quote_index].cue == "accused Russia"
+
+
+def test_a_that_clause_under_the_addressee_is_the_content(pipeline):
+    """"told a group of farmers that ...": the parser may hang the clause on the addressee as a
+    relative clause; a relative clause never opens with the mark "that", so it is what was told."""
+    quotes = _quotes(pipeline, "The minister told a group of farmers that they “had saved the harvest”.")
+    q = _one(quotes, direct=True)  # it closes on the minister's own words, so it counts as direct
+    assert q.text == "that they “had saved the harvest”" and q.speaker_text == "The minister"
+    assert len(quotes) == 1
+
+
+def test_a_cue_right_before_a_quote_and_a_bare_date(pipeline):
+    yelled = _one(_quotes(pipeline, "A guard at the gate yelled “Stay back from the fence!” at the crowd."), direct=True)
+    assert yelled.cue == "yelled" and yelled.speaker_phrase == "A guard at the gate"
+    assert not [q for q in _quotes(pipeline, "The envoy spoke Tuesday.") if q.text == "Tuesday"]

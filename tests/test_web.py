@@ -169,6 +169,7 @@ def test_story_html_is_escaped(client, web_db):
     ("COPY (SELECT 1) TO '/tmp/x.csv'", "read-only"),
     ("INSTALL httpfs", "read-only"),
     ("SET enable_external_access = true", "read-only"),
+    ("SELEC 1", "syntax error"),
 ])
 def test_sql_refuses_files_and_writes(client, web_db, query, says):
     r = client.get("/api/sql", params={"sql": query})

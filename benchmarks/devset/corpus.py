@@ -19,7 +19,8 @@ what "the text of a document" is, so that every offset means one thing:
 API:
     document_text(corpus, doc) -> str
     document_date(corpus, doc) -> str | None          "YYYY-MM-DD"
-    load_events(split) -> list[dict]                  split: train, dev, test, second_pass
+    load_events(split) -> list[dict]                  split: one of EVENT_FILES (train, dev, test,
+                                                      test_adjudicated, second_pass, ...)
     load_actor_stories(split=None) -> list[dict]      the read_devset structure (benchmarks/common.py)
     load_dedup(split) -> list[dict]                   split: dev, test
 Every record read is checked against its text (a sentence's sha1 prefix, a mention's text), so a
@@ -211,9 +212,23 @@ def _read_jsonl(path: Path) -> list[dict]:
     return out
 
 
+EVENT_FILES = {
+    "train": "the first annotator's labels", "dev": "the first annotator's labels",
+    "test": "the first annotator's labels (never changed by adjudication)",
+    "test_adjudicated": "the test split after adjudicating the two annotators' disagreements "
+                        "(adjudicate.py; each decided case in the sentence's 'adjudication')",
+    "test_second_annotator": "the independent second annotator's labels of the test split",
+    "sample_second_annotator": "the second annotator's labels of the 150-sentence agreement sample",
+    "second_pass": "the first annotator's blind re-labelling of the agreement sample",
+}
+
+
 def load_events(split: str) -> list[dict]:
-    """Sentences of the event set (train, dev, test, or second_pass: the blind re-annotation), each
-    with its events; adds "text" (the sentence) and verifies every offset against the texts."""
+    """Sentences of one event file (EVENT_FILES: train, dev, test, test_adjudicated, ...), each with
+    its events; adds "text" (the sentence) and verifies every offset against the texts. The
+    adjudicated test split must cover exactly the sentences of test.jsonl."""
+    if split not in EVENT_FILES:
+        raise DevsetError(f"unknown event file {split!r} (one of {', '.join(EVENT_FILES)})")
     path = HERE / "events" / f"{split}.jsonl"
     if not path.exists():
         raise DevsetError(f"no such split file: {path}")
@@ -221,6 +236,10 @@ def load_events(split: str) -> list[dict]:
     for n, rec in enumerate(_read_jsonl(path), 1):
         rec["text"] = _checked_sentence(rec, f"{path}:{n}")
         out.append(rec)
+    if split == "test_adjudicated":
+        test = {(r["id"], r["check"]) for r in _read_jsonl(HERE / "events" / "test.jsonl")}
+        if {(r["id"], r["check"]) for r in out} != test:
+            raise DevsetError(f"{path}: does not cover the sentences of test.jsonl; rebuild it with adjudicate.py")
     return out
 
 

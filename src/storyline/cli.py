@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from .store import DEFAULT_DB, Store
+from .store import DEFAULT_DB, DatabaseBusy, Store
 
 
 def _plain_help() -> None:
@@ -114,11 +114,13 @@ def _fail(message: str, code: int = 2):
     raise typer.Exit(code)
 
 
-def _open(db: Path) -> Store:
+def _open(db: Path, allow_files: bool = True) -> Store:
     try:
-        return Store(db, read_only=True)
+        return Store(db, read_only=True, allow_files=allow_files)
     except FileNotFoundError as e:
         _fail(str(e))
+    except DatabaseBusy as e:  # says who holds the file and what to do
+        _fail(escape(str(e)))
     except Exception as e:  # duckdb.IOException: locked by a writer, not a database file...
         _fail(f"{db}: {e}")
 
@@ -189,16 +191,24 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
            verbs: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH verb dictionary (e.g. "
                                                          "CAMEO.2.0.txt): code events with it instead of storyline's "
                                                          "own verbs.")] = None,
-           actors: Annotated[Optional[list[Path]], typer.Option(metavar="FILE", help="PETRARCH actor dictionary "
-                                                                "(repeatable).")] = None,
+           actors: Annotated[Optional[list[Path]], typer.Option(metavar="FILE", help="Actor dictionary "
+                                                                "(repeatable): storyline's TSV or PETRARCH format; adds "
+                                                                "to and overrides the shipped actors (with --verbs: the "
+                                                                "PETRARCH coder's actors).")] = None,
            agents: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH agent dictionary.")] = None,
-           discards: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH discard list.")] = None
+           discards: Annotated[Optional[Path], typer.Option(metavar="FILE", help="PETRARCH discard list.")] = None,
+           jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help="Worker processes analyzing "
+                                                       "stories (default: all cores); one more reads and writes.")]
+           = None,
+           timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Time a worker may go without finishing a "
+                                                  "story; the story that hangs it is rejected as 'timeout'.")] = 120.0
            ) -> None:
     """Analyze stories into the database. Bad input is reported as FILE:LINE: reason and kept in the
     rejects table; a reject is cleared when its file later ingests cleanly.
 
     Exit status: 0 everything read was ingested (or already stored); 1 some input was rejected;
-    2 a usage error; 3 nothing was ingested (no input, or all of it rejected)."""
+    2 a usage error; 3 nothing was ingested (no input, all of it rejected, or another ingest holds the
+    database)."""
     from .ingest.validate import DateOptions, parse_date
     from .runner import ingest as run_ingest
 
@@ -211,13 +221,29 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
             dt.datetime.strptime(dt.date(2024, 11, 29).strftime(date_format), date_format)
         except ValueError as e:
             _fail(f"--date-format {date_format!r}: {e}")
-    pipeline = None
-    if verbs is not None:
-        from .pipeline import Pipeline
+    import os
 
-        pipeline = Pipeline(petrarch={"verbs": verbs, "actors": actors or [], "agents": agents, "discards": discards})
-    elif actors or agents or discards:
-        _fail("--actors/--agents/--discards need --verbs (PETRARCH mode)")
+    from .pipeline import Pipeline
+
+    make_pipeline = Pipeline  # built in each worker process, so it must pickle: a partial, not a Pipeline
+    if verbs is not None:
+        make_pipeline = functools.partial(Pipeline, petrarch={"verbs": verbs, "actors": actors or [],
+                                                              "agents": agents, "discards": discards})
+    elif agents or discards:
+        _fail("--agents/--discards need --verbs (PETRARCH mode)")
+    elif actors:
+        from .kb import ActorFileError, countries
+        from .kb.actorbook import read_user_actors
+
+        try:  # read once here, so that a bad line stops the run before any story is analyzed
+            for path in actors:
+                read_user_actors(path, set(countries().by_alpha3))
+        except ActorFileError as e:
+            _fail(escape(str(e)))
+        make_pipeline = functools.partial(Pipeline, actors=actors)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        _fail("--jobs must be 1 or more")
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} read"),
                   TimeElapsedColumn(), console=err, transient=False) as progress:
@@ -229,9 +255,17 @@ def ingest(paths: Annotated[list[str], typer.Argument(metavar="PATH", help="File
         def rejected(r) -> None:
             progress.console.print(f"[yellow]rejected[/] {escape(str(r))}", highlight=False)
 
-        summary = run_ingest(paths, db, pipeline=pipeline, batch_size=batch_size, max_chars=max_chars, fmt=format,
-                             on_story=seen, on_reject=rejected,
-                             dates=DateOptions(date_format, parse_date(default_date) if default_date else None))
+        try:
+            summary = run_ingest(paths, db, jobs=jobs, make_pipeline=make_pipeline, timeout=timeout,
+                                 batch_size=batch_size, max_chars=max_chars, fmt=format, on_story=seen,
+                                 on_reject=rejected,
+                                 dates=DateOptions(date_format, parse_date(default_date) if default_date else None))
+        except DatabaseBusy as e:
+            progress.stop()
+            _fail(escape(str(e)), 3)
+        except KeyboardInterrupt:
+            progress.stop()
+            _fail("interrupted: the batches written so far are kept; run the same command again to go on", 130)
         progress.update(task, description="done")
     for suffix, files in sorted(summary.skipped.items()):
         err.print(f"[yellow]skipped[/] {len(files)} {suffix or 'no-suffix'} file(s) in folders, e.g. {files[0]}: "
@@ -328,14 +362,25 @@ def _event_table(rows: list[dict]) -> tuple[list[str], list[tuple]]:
 @_reporting_query_errors
 @_with_event_filters
 def events(db: DbOpt = Path(DEFAULT_DB), limit: LimitOpt = None, offset: OffsetOpt = None, sort: SortOpt = None,
-           format: GeoFmtOpt = GeoFmt.table, *, filters) -> None:
+           format: GeoFmtOpt = GeoFmt.table,
+           canonical: Annotated[bool, typer.Option("--canonical", help="One row per real-world event (see "
+                                                   "`storyline dedup`): the events with a mention that "
+                                                   "matches the filters, with their numbers of reports.")] = False,
+           *, filters) -> None:
     """Events: who did what to whom, when, where, with the sentence they came from.
 
     Filters combine with AND; see `storyline codes columns` for the columns of -f json/csv."""
-    from .query import select_events
+    from .query import select_canonical_events, select_events
 
     filters.limit, filters.offset = limit, offset
     filters.sort = tuple(p.strip() for p in (sort or "").split(",") if p.strip())
+    if canonical:
+        if format is GeoFmt.geojson:
+            raise typer.BadParameter("--canonical lists have no coordinates: use table, json or csv")
+        with _open(db) as st:
+            res = select_canonical_events(st, filters)
+        _emit(res.columns, res.rows, format, "canonical events")
+        return
     with _open(db) as st:
         res = select_events(st, filters)
     if format is GeoFmt.table:
@@ -409,6 +454,29 @@ def quotes(db: DbOpt = Path(DEFAULT_DB),
     _emit(res.columns, res.rows, format, "quotes", wrap={"text"})
 
 
+TOP_ALIASES = 3
+
+
+def _top_aliases(st: Store, res) -> None:
+    """Cut each actor's aliases in a listing to the names its mentions use most (pronouns and the
+    actor's own name left out)."""
+    if "aliases" not in res.columns or not res.rows:
+        return
+    at, id_at = res.columns.index("aliases"), res.columns.index("actor_id")
+    ids = [r[id_at] for r in res.rows]
+    _, counts = st.query(
+        "SELECT m.actor_id, m.text, count(*) AS n FROM mentions m JOIN actors a USING (actor_id) "
+        f"WHERE m.how <> 'pronoun' AND m.text <> a.name AND m.actor_id IN ({', '.join('?' * len(ids))}) "
+        "GROUP BY m.actor_id, m.text ORDER BY n DESC, m.text", ids)
+    top: dict[str, list[str]] = {}
+    for aid, text, _ in counts:
+        name = " ".join(text.split())
+        if len(top.setdefault(aid, [])) < TOP_ALIASES and name not in top[aid]:
+            top[aid].append(name)
+    res.rows = [tuple(("; ".join(top.get(r[id_at], [])) or None) if i == at else v for i, v in enumerate(r))
+                for r in res.rows]
+
+
 @app.command()
 @_reporting_query_errors
 def actors(db: DbOpt = Path(DEFAULT_DB),
@@ -416,9 +484,12 @@ def actors(db: DbOpt = Path(DEFAULT_DB),
            kind: _opt("person, organization, group or country; comma = or.", "K") = None,
            country: _opt("Country (ISO alpha-3 or alpha-2).", "C") = None,
            story: _opt("Actors mentioned in this story.", "ID") = None,
+           aliases: Annotated[bool, typer.Option("--aliases", help="Every alias, not only the three the stories "
+                                                 "use most.")] = False,
            limit: LimitOpt = None, offset: OffsetOpt = None, sort: SortOpt = None,
            format: FmtOpt = Fmt.table) -> None:
-    """Canonical actors with their codes, aliases and how often they are mentioned."""
+    """Canonical actors with their codes, the aliases the stories use most (--aliases: all) and how often
+    they are mentioned."""
     from .codebook import actor_code_label
     from .query import ActorFilter, select_actors
 
@@ -426,6 +497,8 @@ def actors(db: DbOpt = Path(DEFAULT_DB),
                     sort=sort or ())
     with _open(db) as st:
         res = select_actors(st, f)
+        if not aliases:
+            _top_aliases(st, res)
     if format is Fmt.table:
         keep = ["actor_id", "name", "code", "code label", "kind", "description", "aliases", "mentions"]
         rows = [{**d, "code label": actor_code_label(d["code"])} for d in res.dicts()]
@@ -521,28 +594,83 @@ def show(story_id: Annotated[str, typer.Argument(metavar="STORY_ID", help="A sto
 
 # ---------------------------------------------------------------- sql, export, codes
 
-_READ_ONLY = {"SELECT", "EXPLAIN", "PRAGMA"}
-
-
 @app.command()
 def sql(query: Annotated[str, typer.Argument(metavar="QUERY", help="A SELECT statement (the database is opened "
                                                                    "read-only).")],
-        db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table) -> None:
-    """Run a read-only SQL query against the database."""
-    with _open(db) as st:
+        db: DbOpt = Path(DEFAULT_DB), format: FmtOpt = Fmt.table,
+        allow_files: Annotated[bool, typer.Option("--allow-files", help="Let the query read files and other "
+                                                  "databases (read_csv, read_text, ATTACH...); off by default.")] = False
+        ) -> None:
+    """Run a read-only SQL query against the database. Without --allow-files, DuckDB's external access
+    is off (no files, other databases or extensions) and the query cannot switch it back on."""
+    from .query import QueryError, check_read_only_sql
+
+    with _open(db, allow_files=allow_files) as st:
         try:
-            statements = st.con.extract_statements(query)
-        except Exception as e:  # duckdb.ParserException: the user needs the message and the caret
+            check_read_only_sql(st.con, query)  # the same guard as the web's SQL page
+        except QueryError as e:
             _fail(str(e))
-        kinds = [s.type.name for s in statements]
-        if not statements or any(k not in _READ_ONLY for k in kinds):
-            _fail(f"only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE) are allowed, not "
-                  f"{', '.join(k for k in kinds if k not in _READ_ONLY) or 'an empty query'}")
         try:
             c, rows = st.query(query)
         except Exception as e:  # duckdb raises many kinds; the message is what the user needs
-            _fail(str(e))
+            hint = " (--allow-files lets a query read files)" if "disabled by configuration" in str(e) else ""
+            _fail(escape(str(e)) + hint)
     _emit(c, rows, format, "result")
+
+
+@app.command()
+def check(db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Verify a database: schema version, references between tables, offsets inside the story text,
+    no orphan rows. Says what is wrong; exit code 1 if anything is."""
+    from .check import check as run_check
+
+    with _open(db) as st:
+        version, problems = run_check(st)
+        counts = st.counts() if version else {}
+    for p in problems:
+        err.print(f"[red]problem:[/] {escape(str(p))}", highlight=False)
+    summary = ", ".join(f"{n:,} {t}" for t, n in counts.items())
+    if problems:
+        err.print(f"{escape(str(db))}: schema {version}, {summary}: {len(problems)} problem(s)", highlight=False)
+        raise typer.Exit(1)
+    err.print(f"{escape(str(db))}: ok (schema {version}, {summary})", highlight=False)
+
+
+@app.command()
+def spark(inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="JSON Lines, CSV or Parquet files or "
+                                                      "folders, local or on object storage (s3a://, gs://, hdfs://).")],
+          out_dir: Annotated[str, typer.Option("--out", metavar="DIR", help="Folder for the Parquet tables.")],
+          master: Annotated[str, typer.Option(help="Spark master: local[*], spark://host:7077, yarn, k8s://...")]
+          = "local[*]",
+          partitions: Annotated[Optional[int], typer.Option(metavar="N", help="Input partitions (default: 4 per "
+                                                            "core).")] = None,
+          conf: Annotated[Optional[list[str]], typer.Option(metavar="KEY=VALUE", help="Spark setting "
+                                                            "(repeatable).")] = None) -> None:
+    """Analyze stories on Spark into Parquet tables with the database's schema (needs storyline[spark])."""
+    try:
+        from .spark import run
+    except ImportError:
+        _fail("Spark support is an extra: pip install 'storyline[spark]'")
+    settings = dict(kv.split("=", 1) for kv in conf or [])
+    counts = run(inputs, out_dir, master=master, partitions=partitions, conf=settings)
+    err.print(", ".join(f"{n:,} {t}" for t, n in counts.items()) + f" -> {escape(out_dir)}", highlight=False)
+
+
+@app.command("import")
+def import_(folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder written by `storyline spark "
+                                                   "--out`.")],
+            db: DbOpt = Path(DEFAULT_DB)) -> None:
+    """Load Parquet tables written by `storyline spark` into the database (stories already there are replaced)."""
+    from .spark import import_tables
+
+    if not folder.is_dir():
+        _fail(f"{escape(str(folder))}: no such folder")
+    try:
+        counts = import_tables(folder, db)
+    except DatabaseBusy as e:
+        _fail(escape(str(e)), 3)
+    err.print(", ".join(f"{n:,} {t}" for t, n in counts.items()) + f" imported -> {escape(str(db))}",
+              highlight=False)
 
 
 class ExportFmt(str, Enum):
@@ -622,3 +750,19 @@ def serve(db: DbOpt = Path(DEFAULT_DB),
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def dedup(db: DbOpt = Path(DEFAULT_DB),
+          rebuild: Annotated[bool, typer.Option("--rebuild", help="Regroup every mention from scratch.")] = False) -> None:
+    """Group the event mentions of all stories into canonical (real-world) events. `ingest` runs
+    this at its end; run it yourself after `import`, or with --rebuild after changing kb/dedup.tsv."""
+    from .dedup import dedup as run_dedup
+
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database (run `storyline ingest` first)")
+        raise typer.Exit(2)
+    with Store(db) as store:
+        summary = run_dedup(store.con, rebuild=rebuild)
+    err.print(f"{summary.mentions} event mentions, {summary.linked} newly linked, "
+              f"{summary.canonical} canonical events -> {db}")

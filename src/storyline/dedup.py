@@ -7,14 +7,20 @@ target, code and day). storyline keeps every mention with its provenance and add
 
 Two mentions may be one event when
   - their PLOVER types are the same or in one group of kb/dedup.tsv (an attack reported as a seizure),
-  - their sides agree: the same actor code on each side, or a country standing for one of its own
-    actors ("Iran" and "IRNMIL"), sides swapped for symmetric types (a meeting of A and B),
-  - their date intervals overlap (a date known only from the report reaches back a day or two),
+  - their sides agree: the same actor code on each side, one side unknown, a country standing for
+    one of its own actors ("Iran" and "IRNMIL"), two parts of one state ("USAGOV" and "USAMIL"),
+    sides swapped for symmetric types (a meeting of A and B); for statements, two different named
+    speakers are two events,
+  - their dates agree: stated intervals overlap; a mention dated only by its report most likely
+    happened that day or just before, and otherwise refers back to an event of the last two weeks
+    (or ahead to an announced one),
   - their places are the same, or one contains the other, or they are near (missing place: no veto).
+All thresholds are data in kb/dedup.tsv.
 
-Mentions are blocked by (type group, source country, target country) — only mentions within one
-block are ever compared, which is also how the Spark step distributes the work — and taken in the
-order of their story's date: each joins the best compatible cluster of its block or starts one.
+Mentions are blocked by type group — only mentions of one group are ever compared, which is also
+how the Spark step distributes the work — and taken in the order of their story's date (dated
+mentions first within a day): each joins the best-scoring compatible cluster still active (last
+reported within the reference window) or starts one.
 Running it again adds only the mentions not yet linked (a new story joins existing clusters) and
 recomputes every cluster's summary; `rebuild=True` starts from nothing.
 """
@@ -34,16 +40,21 @@ DAY = dt.timedelta(days=1)
 PRECISION_RANK = {"second": 0, "minute": 0, "hour": 0, "day": 1, "week": 2, "month": 3, "quarter": 4,
                   "season": 4, "year": 5, "decade": 6, "century": 7}
 NEAR_KM = 50.0  # two towns this close may be one incident reported from either
+CLAUSE_PLACE_RULES = {"object", "preposition", None}  # events.place_rule values the clause itself gives
 
 
 @dataclass(frozen=True)
 class Settings:
-    reported_lookback_days: int
+    likely_lookback_days: int
+    reported_window_days: int
+    future_window_days: int
     relative_slack_days: int
     stated_slack_days: int
     max_cluster_days: int
+    state_roles: frozenset[str]
     groups: dict[str, str]  # PLOVER type -> its group's name
     symmetric: frozenset[str]
+    statement: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -51,22 +62,23 @@ def settings() -> Settings:
     text = resources.files("storyline.kb").joinpath("dedup.tsv").read_text(encoding="utf-8")
     values: dict[str, str] = {}
     groups: dict[str, str] = {}
-    symmetric: set[str] = set()
+    lists: dict[str, set[str]] = defaultdict(set)
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("setting\t"):
             continue
         key, value = line.split("\t")[:2]
-        types = [t.strip() for t in value.split(",") if t.strip()]
+        items = [t.strip() for t in value.split(",") if t.strip()]
         if key == "type_group":
-            for t in types:
-                groups[t] = types[0]
-        elif key == "symmetric":
-            symmetric.update(types)
+            for t in items:
+                groups[t] = items[0]
+        elif key in ("symmetric", "statement", "state_roles"):
+            lists[key].update(items)
         else:
             values[key] = value
-    return Settings(int(values["reported_lookback_days"]), int(values["relative_slack_days"]),
-                    int(values["stated_slack_days"]), int(values["max_cluster_days"]), groups,
-                    frozenset(symmetric))
+    ints = {k: int(values[k]) for k in ("likely_lookback_days", "reported_window_days", "future_window_days",
+                                         "relative_slack_days", "stated_slack_days", "max_cluster_days")}
+    return Settings(**ints, state_roles=frozenset(lists["state_roles"]), groups=groups,
+                    symmetric=frozenset(lists["symmetric"]), statement=frozenset(lists["statement"]))
 
 
 def _known(code: str | None) -> str | None:
@@ -76,8 +88,9 @@ def _known(code: str | None) -> str | None:
     return code
 
 
-def _country(code: str | None) -> str:
-    return code[:3] if code else ""
+def _specific(actor_id: str | None) -> str | None:
+    """A named person's or organization's id; None for a group coded by country and role."""
+    return actor_id if actor_id and not actor_id.startswith("agent:") else None
 
 
 @dataclass
@@ -105,6 +118,8 @@ class Mention:
     cameo: str | None = None
     source_id: str | None = None
     target_id: str | None = None
+    modality: str | None = None
+    place_rule: str | None = None
 
     def __post_init__(self) -> None:
         self.source_code = _known(self.source_code)
@@ -121,25 +136,43 @@ class Mention:
             return (a or None, b or None)
         return (self.source_code, self.target_code)
 
-    def block(self, s: Settings) -> tuple[str, str, str]:
-        src, tgt = self.sides(s)
-        return (s.groups.get(self.plover_type, self.plover_type), _country(src), _country(tgt))
+    def group(self, s: Settings) -> str:
+        """The blocking key: only mentions of one type group are compared."""
+        return s.groups.get(self.plover_type, self.plover_type)
+
+    def dated(self) -> bool:
+        return self.basis in ("stated", "relative") and self.earliest is not None and self.latest is not None
 
     def interval(self, s: Settings) -> tuple[dt.date, dt.date]:
-        """When the event may have happened: its own interval, widened as its basis allows."""
-        if self.basis in ("stated", "relative") and self.earliest and self.latest:
+        """When the event most likely happened: its stated interval (with slack), else the report
+        date and the days just before it."""
+        if self.dated():
             slack = dt.timedelta(days=s.stated_slack_days if self.basis == "stated" else s.relative_slack_days)
             return (self.earliest - slack, self.latest + slack)
-        return (self.story_date - dt.timedelta(days=s.reported_lookback_days), self.story_date)
+        return (self.story_date - dt.timedelta(days=s.likely_lookback_days), self.story_date)
+
+    def window(self, s: Settings) -> tuple[dt.date, dt.date]:
+        """Which stated events an undated mention may refer to: one of the last two weeks, or one
+        announced for the coming weeks."""
+        if self.dated():
+            return self.interval(s)
+        return (self.story_date - dt.timedelta(days=s.reported_window_days),
+                self.story_date + dt.timedelta(days=s.future_window_days))
 
 
-def _sides_agree(a: str | None, b: str | None) -> bool:
-    """The same actor code, or a bare country standing for one of its own actors."""
-    if a == b:
+def _country(code: str | None) -> str | None:
+    return code[:3] if code else None
+
+
+def _sides_agree(a: str | None, b: str | None, s: Settings) -> bool:
+    """One side of two mentions may be the same actor: the same code, one unknown, a bare country
+    standing for its own actors ("IRN" and "IRNMIL"), or two parts of one state ("USAGOV", "USAMIL")."""
+    if a is None or b is None or a == b:
         return True
-    if a is None or b is None:
+    if a[:3] != b[:3]:
         return False
-    return (len(a) == 3 and b.startswith(a)) or (len(b) == 3 and a.startswith(b))
+    ra, rb = a[3:6], b[3:6]
+    return not ra or not rb or (ra in s.state_roles and rb in s.state_roles)
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -150,11 +183,15 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _places_agree(a: Mention, b: Mention) -> bool | None:
-    """True: the same place or one inside the other; False: different places; None: not known."""
+    """True: the same place or one inside the other; False: different places; None: not known.
+    Only a place the clause itself names can tell two events apart: one taken from elsewhere in the
+    sentence or from the story's focus is often the place of the report, not of the event."""
     if a.geonameid is None or b.geonameid is None:
         return None
     if a.geonameid == b.geonameid:
         return True
+    if not (a.place_rule in CLAUSE_PLACE_RULES and b.place_rule in CLAUSE_PLACE_RULES):
+        return None
     if a.place_country and b.place_country and a.place_country != b.place_country:
         return False
     if a.feature_class == "A" or b.feature_class == "A":  # a country or province holds its towns
@@ -164,53 +201,70 @@ def _places_agree(a: Mention, b: Mention) -> bool | None:
     return None
 
 
+def _overlap(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _gap(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> int:
+    """Days between two intervals (0 when they overlap)."""
+    return max(0, (b[0] - a[1]).days, (a[0] - b[1]).days)
+
+
 @dataclass
 class Cluster:
     canonical_id: str
-    block: tuple[str, str, str]
+    group: str
     mentions: list[Mention] = field(default_factory=list)
-    # When the event happened, as its precise mentions narrow it (None until one is precise).
+    # When the event happened: `core` from mentions with a stated date (None until one comes),
+    # else `likely`, from the report dates of undated mentions.
     core: tuple[dt.date, dt.date] | None = None
-    span: tuple[dt.date, dt.date] | None = None  # all precise mentions' intervals together
+    likely: tuple[dt.date, dt.date] | None = None
+    last_report: dt.date | None = None
 
     def add(self, m: Mention, s: Settings) -> None:
         self.mentions.append(m)
+        self.last_report = max(self.last_report or m.story_date, m.story_date)
         lo, hi = m.interval(s)
         if (hi - lo).days > s.max_cluster_days:
             return  # a vague date ("this year") neither narrows nor widens the event
-        self.core = (lo, hi) if self.core is None else (max(self.core[0], lo), min(self.core[1], hi))
-        self.span = (lo, hi) if self.span is None else (min(self.span[0], lo), max(self.span[1], hi))
+        if m.dated():
+            self.core = (lo, hi) if self.core is None else (max(self.core[0], lo), min(self.core[1], hi))
+            if self.core[0] > self.core[1]:  # reports that disagree by a day: keep their span
+                self.core = (self.core[1], self.core[0])
+        elif self.core is None:  # undated reports are the only evidence of when it happened
+            self.likely = (lo, hi) if self.likely is None else (min(self.likely[0], lo), max(self.likely[1], hi))
 
     def score(self, m: Mention, s: Settings) -> float | None:
-        """How well m fits this event, or None when it cannot be the same event."""
+        """How well m fits this event (higher is better), or None when it cannot be the same event."""
         lo, hi = m.interval(s)
-        precise = (hi - lo).days <= s.max_cluster_days
-        if self.core is not None:
-            c_lo, c_hi = self.core
-            if precise:
-                # the core may have narrowed to nothing after a vague start; compare with the span then
-                c_lo, c_hi = (c_lo, c_hi) if c_lo <= c_hi else self.span
-                if lo > c_hi or hi < c_lo:
+        when = self.core or self.likely
+        if when is None:  # only vague mentions so far
+            when = self.mentions[0].interval(s)
+        if m.dated() or self.core is None:
+            if not _overlap((lo, hi), when):
+                # an undated mention may still refer back (or ahead) to a stated event
+                if m.dated() or self.core is None or not _overlap(m.window(s), when):
                     return None
-                if (max(hi, self.span[1]) - min(lo, self.span[0])).days > s.max_cluster_days:
-                    return None
-            elif lo > self.span[1] or hi < self.span[0]:
-                return None
-        else:
-            first = self.mentions[0].interval(s)
-            if lo > first[1] or hi < first[0]:
-                return None
+            elif not m.dated() and self.core is None and \
+                    (max(hi, when[1]) - min(lo, when[0])).days > s.max_cluster_days:
+                return None  # undated reports on many days: a series of incidents, not one
+        elif not _overlap(m.window(s), when):
+            return None
+        gap = _gap((lo, hi), when)
         src, tgt = m.sides(s)
-        agree_sides = 0
+        exact = 0
         for other in self.mentions[:8]:  # the first reports define the event
             o_src, o_tgt = other.sides(s)
-            if not (_sides_agree(src, o_src) and _sides_agree(tgt, o_tgt)):
+            if not (_sides_agree(src, o_src, s) and _sides_agree(tgt, o_tgt, s)):
                 return None
-            agree_sides += (src == o_src) + (tgt == o_tgt)
+            if m.plover_type in s.statement and None not in (_specific(m.source_id), _specific(other.source_id)) \
+                    and m.source_id != other.source_id:
+                return None  # another speaker's words
+            exact += (src is not None and src == o_src) + (tgt is not None and tgt == o_tgt)
         place = [_places_agree(m, other) for other in self.mentions[:8]]
         if any(p is False for p in place):
             return None
-        return 1.0 + 0.5 * sum(p is True for p in place) + 0.1 * agree_sides - 0.01 * len(self.mentions)
+        return 1.0 + 0.5 * any(place) + 0.1 * exact / min(8, len(self.mentions)) - 0.05 * gap
 
 
 def canonical_id(first: Mention) -> str:
@@ -220,28 +274,33 @@ def canonical_id(first: Mention) -> str:
 
 
 def _order(m: Mention) -> tuple:
-    return (m.story_date, m.story_id, m.event_no)
+    # Within a story date, dated mentions first: they anchor the events undated ones refer to.
+    return (m.story_date, not m.dated(), m.story_id, m.event_no)
 
 
 def cluster_mentions(mentions: Iterable[Mention], clusters: Iterable[Cluster] = (),
                      s: Settings | None = None) -> list[Cluster]:
-    """Add each mention (in story-date order) to the best cluster of its block, or start one.
-    Existing clusters (from an earlier run) come first; the result holds them and the new ones."""
+    """Add each mention (in story-date order) to the best cluster of its type group, or start one.
+    Existing clusters (from an earlier run) come first; the result holds them and the new ones.
+    Clusters whose last report is older than the reference window are no longer candidates."""
     s = s or settings()
     out = list(clusters)
-    by_block: dict[tuple, list[Cluster]] = defaultdict(list)
+    active: dict[str, list[Cluster]] = defaultdict(list)
     for c in out:
-        by_block[c.block].append(c)
+        active[c.group].append(c)
+    horizon = dt.timedelta(days=s.reported_window_days + s.max_cluster_days)
     for m in sorted(mentions, key=_order):
-        block = m.block(s)
+        group = m.group(s)
+        live = [c for c in active[group] if c.last_report is None or c.last_report >= m.story_date - horizon]
+        active[group] = live
         best, best_score = None, None
-        for c in by_block[block]:
+        for c in live:
             sc = c.score(m, s)
             if sc is not None and (best_score is None or sc > best_score):
                 best, best_score = c, sc
         if best is None:
-            best = Cluster(canonical_id(m), block)
-            by_block[block].append(best)
+            best = Cluster(canonical_id(m), group)
+            live.append(best)
             out.append(best)
         best.add(m, s)
     return out
@@ -284,7 +343,8 @@ def summarize(c: Cluster) -> dict:
 MENTION_SQL = """
     SELECT e.story_id, e.event_no, e.plover_type, e.source_code, e.target_code, e.date_earliest, e.date_latest,
            e.date_basis, s.date, e.date_value, e.date_precision, e.geonameid, e.place_name, p.country,
-           p.feature_class, p.lat, p.lon, s.source, e.cameo, e.source_id, e.target_id
+           p.feature_class, p.lat, p.lon, s.source, e.cameo, e.source_id, e.target_id, e.modality,
+           e.place_rule
     FROM events e JOIN stories s USING (story_id) LEFT JOIN places p ON p.geonameid = e.geonameid
 """
 
@@ -324,7 +384,7 @@ def dedup(con, *, rebuild: bool = False, s: Settings | None = None) -> DedupSumm
                 continue
             c = existing.get(cid)
             if c is None:
-                c = existing[cid] = Cluster(cid, m.block(s))
+                c = existing[cid] = Cluster(cid, m.group(s))
             c.add(m, s)
         clusters = cluster_mentions(fresh, existing.values(), s)
         new_links = [(m.story_id, m.event_no, c.canonical_id) for c in clusters for m in c.mentions
@@ -352,14 +412,13 @@ def dedup(con, *, rebuild: bool = False, s: Settings | None = None) -> DedupSumm
 FRAME_COLUMNS = ["story_id", "event_no", "plover_type", "source_code", "target_code", "date_earliest",
                  "date_latest", "date_basis", "story_date", "date_value", "date_precision", "geonameid",
                  "place_name", "place_country", "feature_class", "lat", "lon", "publisher", "cameo",
-                 "source_id", "target_id"]
+                 "source_id", "target_id", "modality", "place_rule"]
 LINK_COLUMNS = ["story_id", "event_no", "canonical_id"]
 
 
-def block_key(plover_type: str, source_code: str | None, target_code: str | None) -> str:
-    """The blocking key of a mention as one string (the column Spark groups by)."""
-    m = Mention("", 0, plover_type, source_code, target_code, None, None, None, dt.date.min)
-    return "|".join(m.block(settings()))
+def block_key(plover_type: str) -> str:
+    """The blocking key of a mention (the column Spark groups by): its type group."""
+    return settings().groups.get(plover_type, plover_type)
 
 
 def cluster_frame(frame):

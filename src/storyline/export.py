@@ -30,6 +30,13 @@ TABLES = {
     "stories": "SELECT story_id, date, title, url, source, origin_file, origin_line, n_chars, text FROM stories "
                "ORDER BY date, story_id",
     "rejects": "SELECT source, line, reason, detail, stage, first_seen FROM rejects ORDER BY source, line",
+    "canonical_events": "SELECT c.canonical_id, c.plover_type, c.cameo, c.source_code, src.name AS source_name, "
+                        "c.target_code, tgt.name AS target_name, c.date_value, c.date_earliest, c.date_latest, "
+                        "c.date_basis, c.geonameid, c.place_name, c.first_report, c.last_report, c.n_mentions, "
+                        "c.n_stories, c.n_sources FROM canonical_events c "
+                        "LEFT JOIN actors src ON src.actor_id = c.source_id "
+                        "LEFT JOIN actors tgt ON tgt.actor_id = c.target_id ORDER BY c.first_report, c.canonical_id",
+    "event_links": "SELECT story_id, event_no, canonical_id FROM event_links ORDER BY story_id, event_no",
 }
 TABLE_FORMATS = ("parquet", "csv", "jsonl")
 LAYOUTS = ("icews", "phoenix", "polecat")

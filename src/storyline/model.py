@@ -102,6 +102,7 @@ class PlaceMention(Span):
     place: Place | None = None
     role: str = "place"  # place, or actor when the name stands for its government ("Washington said")
     score: float = 0.0
+    kind: str = "toponym"  # toponym, demonym ("Russian"), or org_part ("Texas" in "University of Texas")
 
 
 def _is_country(code: str) -> bool:

@@ -61,10 +61,11 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = ["QueryError", "Rows", "EventFilter", "QuoteFilter", "ActorFilter", "PlaceFilter", "StoryFilter",
-           "select_events", "count_events", "count_by", "facet", "select_quotes", "count_quotes",
+           "select_events", "select_canonical_events", "count_events", "count_by", "date_range", "facet", "facets",
+           "select_quotes", "count_quotes",
            "select_actors", "select_places", "select_stories", "find_story", "parse_partial_date",
-           "EVENT_FIELDS", "EVENT_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
-           "STORY_COLUMNS", "QUAD_CLASSES"]
+           "EVENT_FIELDS", "EVENT_COLUMNS", "CANONICAL_COLUMNS", "GROUP_FIELDS", "QUOTE_COLUMNS", "ACTOR_COLUMNS", "PLACE_COLUMNS",
+           "STORY_COLUMNS", "QUAD_CLASSES", "check_read_only_sql"]
 
 
 class QueryError(ValueError):
@@ -326,7 +327,9 @@ def _country_codes() -> tuple[frozenset[str], dict[str, str]]:
 def _country_list_sql() -> str:
     # constants from the shipped kb (checked to be three capitals), not user input
     codes = sorted(c for c in _country_codes()[0] if re.fullmatch(r"[A-Z]{3}", c))
-    return "(" + ", ".join(f"'{c}'" for c in codes) + ")"
+    # a subquery, not a literal list: DuckDB compares a value with a 250-item IN list item by item
+    # but makes a subquery a hash semi-join (a source_country facet over 100,000 events: 102 -> 25 ms)
+    return "(SELECT unnest([" + ", ".join(f"'{c}'" for c in codes) + "]))"
 
 
 def _country(value: str, name: str) -> str:
@@ -571,11 +574,48 @@ def select_events(db, f: EventFilter | None = None, columns: Sequence[str] | Non
     return _run(con, f"SELECT {sel} FROM {_EVENTS_FROM}{where}{order}{page}", params + page_params)
 
 
+# Canonical events (storyline/dedup.py): one row per real-world event, with its counts of reports.
+CANONICAL_FIELDS: dict[str, str] = {
+    "canonical_id": "c.canonical_id", "plover_type": "c.plover_type", "cameo": "c.cameo",
+    "source_code": "c.source_code", "source_name": "src.name", "target_code": "c.target_code",
+    "target_name": "tgt.name", "date_value": "c.date_value", "date_earliest": "c.date_earliest",
+    "date_latest": "c.date_latest", "date_basis": "c.date_basis", "geonameid": "c.geonameid",
+    "place_name": "c.place_name", "first_report": "c.first_report", "last_report": "c.last_report",
+    "n_mentions": "c.n_mentions", "n_stories": "c.n_stories", "n_sources": "c.n_sources",
+}
+CANONICAL_COLUMNS: list[str] = list(CANONICAL_FIELDS)
+
+
+def select_canonical_events(db, f: EventFilter | None = None, columns: Sequence[str] | None = None) -> Rows:
+    """Canonical events with at least one mention matching `f` (the event filters apply to the
+    mentions, so `type`, `actor`, `since`... mean the same as for select_events), in `f.sort` order,
+    then by first report."""
+    con = _con(db)
+    f = f or EventFilter()
+    names = _pick(columns, CANONICAL_FIELDS, CANONICAL_COLUMNS)
+    where, params = _event_where(f, _fields(con))
+    sel = ", ".join(f'{CANONICAL_FIELDS[n]} AS "{n}"' for n in names)
+    order = _order(f.sort, CANONICAL_FIELDS, "c.first_report, c.canonical_id")
+    page, page_params = _page(f)
+    matching = f"SELECT l.canonical_id FROM {_EVENTS_FROM} JOIN event_links l ON l.story_id = e.story_id AND l.event_no = e.event_no{where}"
+    return _run(con, f"SELECT {sel} FROM canonical_events c LEFT JOIN actors src ON src.actor_id = c.source_id "
+                     f"LEFT JOIN actors tgt ON tgt.actor_id = c.target_id "
+                     f"WHERE c.canonical_id IN ({matching}){order}{page}", params + page_params)
+
+
 def count_events(db, f: EventFilter | None = None) -> int:
     """How many events match `f` (its limit and offset ignored)."""
     con = _con(db)
     where, params = _event_where(f or EventFilter(), _fields(con))
     return con.execute(f"SELECT count(*) FROM {_EVENTS_FROM}{where}", params).fetchall()[0][0]
+
+
+def date_range(db, f: EventFilter | None = None) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last start dates (as count_by's `day`) of the events matching `f`: a chart
+    picks its unit from them before counting (None, None when nothing matches)."""
+    con = _con(db)
+    where, params = _event_where(f or EventFilter(), _fields(con))
+    return tuple(con.execute(f"SELECT min({_START}), max({_START}) FROM {_EVENTS_FROM}{where}", params).fetchall()[0])
 
 
 def count_by(db, by: Sequence[str] | str, f: EventFilter | None = None) -> Rows:
@@ -605,6 +645,33 @@ def facet(db, name: str, f: EventFilter | None = None, top: int = 20) -> list[tu
     """The `top` most frequent values of one field among the events matching `f`, with counts."""
     f = dataclasses.replace(f or EventFilter(), sort=("-n",), limit=top, offset=None)
     return count_by(db, [name], f).rows
+
+
+def facets(db, names: Sequence[str], f: EventFilter | None = None, top: int = 20) -> dict[str, list[tuple[Any, int]]]:
+    """facet() for several fields at once: {name: [(value, n), ...]}, each the `top` most frequent
+    values (ties by value). One pass over the joined events (GROUPING SETS) instead of one per field:
+    seven facets over 100,000 events take about the time of one."""
+    con = _con(db)
+    f = f or EventFilter()
+    fields = {**_fields(con), **_DERIVED}
+    names = list(dict.fromkeys(names))
+    for n in names:
+        if n not in fields:
+            raise QueryError(f"unknown field {n!r}: use one of {', '.join(fields)}")
+    if not names:
+        return {}
+    where, params = _event_where(dataclasses.replace(f, limit=None, offset=None, sort=()), _fields(con))
+    sel = ", ".join(f'{fields[n]} AS "{n}", GROUPING("{n}") AS "g_{n}"' for n in names)
+    sets = ", ".join(f'("{n}")' for n in names)
+    rows = con.execute(f"SELECT {sel}, count(*) AS n FROM {_EVENTS_FROM}{where} GROUP BY GROUPING SETS ({sets})",
+                       params).fetchall()
+    out: dict[str, list[tuple[Any, int]]] = {n: [] for n in names}
+    for row in rows:
+        for i, n in enumerate(names):
+            if row[2 * i + 1] == 0:  # grouped by this field in this row's set
+                out[n].append((row[2 * i], row[-1]))
+    return {n: sorted(vals, key=lambda vn: (-vn[1], vn[0] is None, vn[0] if vn[0] is not None else 0))[:top]
+            for n, vals in out.items()}
 
 
 # ---------------------------------------------------------------- quotes, actors, places, stories
@@ -806,6 +873,25 @@ def select_stories(db, f: StoryFilter | None = None, columns: Sequence[str] | No
     page, pp = _page(f)
     return _run(con, f"SELECT {sel} FROM stories s{w}{_order(f.sort, STORY_FIELDS, 's.date, s.story_id')}{page}",
                 params + pp)
+
+
+READ_ONLY_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA"})  # DuckDB statement types (DESCRIBE, SHOW,
+# SUMMARIZE and WITH parse as SELECT)
+
+
+def check_read_only_sql(db, sql: str) -> None:
+    """The guard of `storyline sql` and the web's SQL page: QueryError unless every statement in
+    `sql` only reads, or with DuckDB's own message when it does not parse. The connection should be
+    read-only anyway: this is for a clear message, not the safety."""
+    con = _con(db)
+    try:
+        statements = con.extract_statements(sql)
+    except Exception as e:  # duckdb.ParserException: the message and its caret are what the user needs
+        raise QueryError(str(e)) from None
+    kinds = [s.type.name for s in statements]
+    if not statements or any(k not in READ_ONLY_STATEMENTS for k in kinds):
+        raise QueryError("only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE) are allowed, not "
+                         + (", ".join(k for k in kinds if k not in READ_ONLY_STATEMENTS) or "an empty query"))
 
 
 def find_story(db, story_id: str) -> str:

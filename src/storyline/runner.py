@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -13,7 +14,8 @@ from .ingest import DEFAULT_MAX_CHARS, dedupe, read_paths
 from .ingest.validate import DateOptions, using_dates
 from .model import Analysis, Reject, Story
 from .pipeline import Failure, Pipeline, default_pipeline
-from .store import Store
+from .store import Store, WriterLock
+from .workers import WorkerPool
 
 
 @dataclass
@@ -23,7 +25,10 @@ class IngestSummary:
     events: int = 0
     quotes: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    seconds: float = 0.0  # the whole ingest
+    load_seconds: float = 0.0  # of which waiting for the pipeline to load (workers, or the default pipeline)
     skipped: dict[str, list[str]] = field(default_factory=dict)  # suffix -> files in folders not read
+    canonical: int | None = None  # canonical events in the database after this ingest
 
 
 class ErrorLog:
@@ -43,9 +48,9 @@ class ErrorLog:
                     f"story {story_id}: {reject.reason} in {reject.stage}: {reject.detail}\n{traceback.rstrip()}\n")
 
 
-def failure_reject(failure: Failure, reason: str = "error") -> Reject:
+def failure_reject(failure: Failure) -> Reject:
     origin = failure.story.origin
-    return Reject(origin.source if origin else failure.story.id, origin.line if origin else 0, reason,
+    return Reject(origin.source if origin else failure.story.id, origin.line if origin else 0, failure.reason,
                   failure.message[:500], stage=failure.stage)
 
 
@@ -56,22 +61,35 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | None = None,
+           jobs: int = 0, make_pipeline: Callable[[], Pipeline] | None = None, timeout: float | None = None,
            batch_size: int = 64, max_chars: int = DEFAULT_MAX_CHARS, fmt: str | None = None,
            on_story: Callable[[Story | Reject], None] | None = None,
            on_reject: Callable[[Reject], None] | None = None,
            error_log: str | Path | None = None,
            dates: DateOptions | None = None) -> IngestSummary:
-    """Analyze every story under `paths` into the database `db`; bad input becomes rejects, and so
-    does a story that makes a stage raise (reason `error`, traceback in `error_log`, by default
-    DB.errors.log): the rest of its batch is written. `dates` says how to read input dates (a
-    strptime format, a default for undated stories)."""
-    pipeline = pipeline or default_pipeline()
+    """Analyze every story under `paths` into the database `db`.
+
+    Bad input becomes rejects, and so does a story that makes a stage raise (reason `error`, the
+    traceback in `error_log`, by default DB.errors.log): the rest of its batch is written. `dates`
+    says how to read input dates (a strptime format, a default for undated stories).
+
+    jobs=0 analyzes in this process with `pipeline` (default: the shared default pipeline). jobs=N
+    runs N worker processes, each building its pipeline with `make_pipeline` (a picklable callable,
+    default `Pipeline`), while this process reads, writes and keeps the order, so the database ends
+    the same as with one process. With workers, `timeout` (seconds without a story finishing) kills
+    a hung worker and rejects the story that hung it with reason `timeout`.
+    """
+    if jobs and pipeline is not None:
+        raise ValueError("worker processes build their own pipeline: pass make_pipeline, not pipeline")
+    started = time.monotonic()
     summary = IngestSummary()
     log = ErrorLog(error_log or ErrorLog.beside(db))
+    unwritten: list[Reject] = []
     read_ok: set[tuple[str, int]] = set()  # (source, line) of every story read
 
     def reject(r: Reject) -> None:
         summary.rejects.append(r)
+        unwritten.append(r)
         if on_reject:
             on_reject(r)
 
@@ -89,30 +107,75 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
             else:
                 yield rec
 
-    def fail(failure: Failure, reason: str = "error") -> None:
-        r = failure_reject(failure, reason)
-        log.write(r, failure.story.id, failure.traceback)
+    def fail(failure: Failure) -> None:
+        r = failure_reject(failure)
+        log.write(r, failure.story.id, failure.traceback or "(no traceback: the worker was stopped)")
         reject(r)
 
-    with Store(db) as store, using_dates(dates):
-        for batch in _batches(stories(), batch_size):
-            todo, unchanged, duplicates = store.triage(batch)
-            analyses = []
-            for result in pipeline.pipe_guarded(todo):
-                if isinstance(result, Failure):
-                    fail(result)
-                else:
-                    analyses.append(result)
-            summary.stories += _write_isolated(store, analyses, fail)
-            summary.unchanged += unchanged
-            summary.events += sum(len(a.events) for a in analyses)
-            summary.quotes += sum(len(a.quotes) for a in analyses)
-            for r in duplicates:
-                reject(r)
-        # a path that does not exist is a mistake on the command line, not input to keep
-        store.write_rejects(r for r in summary.rejects if r.reason != "missing")
+    with WriterLock(db) as lock, Store(db) as store, using_dates(dates):
+        def to_analyze() -> Iterator[list[Story]]:
+            for batch in _batches(stories(), batch_size):
+                store.yield_to_readers(lock)
+                todo, unchanged, duplicates = store.triage(batch)
+                summary.unchanged += unchanged
+                for r in duplicates:
+                    reject(r)
+                yield todo
+
+        if jobs:
+            pool = WorkerPool(jobs, make_pipeline or Pipeline, timeout=timeout)
+        else:
+            t0 = time.monotonic()
+            pool = _InProcess(pipeline or default_pipeline())
+            pool.load_seconds = time.monotonic() - t0
+        with pool:
+            for results in pool.map(to_analyze()):
+                analyses = []
+                for result in results:
+                    if isinstance(result, Failure):
+                        fail(result)
+                    else:
+                        analyses.append(result)
+                summary.stories += _write_isolated(store, analyses, fail)
+                summary.events += sum(len(a.events) for a in analyses)
+                summary.quotes += sum(len(a.quotes) for a in analyses)
+                _write_rejects(store, unwritten)
+                store.yield_to_readers(lock)
+            summary.load_seconds = pool.load_seconds
+        _write_rejects(store, unwritten)
         store.clear_rejects(*_cleared(read_ok, summary.rejects))
+        if summary.stories:  # new mentions join the canonical events (storyline/dedup.py)
+            from .dedup import dedup
+
+            summary.canonical = dedup(store.con).canonical
+    summary.seconds = time.monotonic() - started
     return summary
+
+
+class _InProcess:
+    """The WorkerPool interface over a pipeline in this process (no time limit)."""
+
+    load_seconds = 0.0
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+
+    def __enter__(self) -> "_InProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def map(self, batches: Iterable[list[Story]]) -> Iterator[list[Analysis | Failure]]:
+        for batch in batches:
+            yield list(self.pipeline.pipe_guarded(batch))
+
+
+def _write_rejects(store: Store, rejects: list[Reject]) -> None:
+    """Write the rejects gathered since the last batch (then forget them: memory stays bounded). A path
+    that does not exist is a mistake on the command line, not input to keep."""
+    store.write_rejects(r for r in rejects if r.reason != "missing")
+    rejects.clear()
 
 
 def _cleared(read_ok: set[tuple[str, int]], rejects: list[Reject]) -> tuple[set[str], set[tuple[str, int]]]:

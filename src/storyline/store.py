@@ -3,10 +3,33 @@
 Writes are idempotent: a story is keyed by its id and content hash, so writing it again changes
 nothing, and each batch is one transaction, so an ingest killed part-way and run again ends with
 the same database as an uninterrupted run.
+
+Sharing one file between processes. DuckDB lets one process open a file read-write, or several
+open it read-only, never both at once. storyline builds on that:
+
+- One writer: an ingest holds an exclusive lock on ``DB.lock`` (flock; the OS drops it when the
+  process dies, even by SIGKILL) and writes in it who it is. A second ingest into the same database
+  stops at once with a message naming that process (`WriterLock`).
+- Readers get in between batches: a reader that finds the file locked touches ``DB.lock`` (a
+  knock) and retries for a bounded time (`STORYLINE_LOCK_WAIT`, default 30 s). The writer looks
+  for a knock after each batch it commits; when there is one, it closes the file, gives readers a
+  moment to open it, and reopens it (waiting, bounded, while readers hold it). Between knocks the
+  writer keeps the file open, since reopening costs ~0.1 s per batch (`Store.yield_to_readers`).
+- A reader that waited in vain gets `DatabaseBusy`, whose message names the holder (PID and
+  program, from DuckDB's lock error, and what ``DB.lock`` says it is doing) and what to do.
+- Anything served to others (`Store.serving`, `query(..., timeout=)`) runs read-only, with DuckDB's
+  external access disabled and the configuration locked (SQL cannot read files, attach databases
+  or load extensions), and with a statement time limit (DuckDB has none: a timer interrupts).
 """
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
+import random
+import re
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -116,7 +139,12 @@ MIGRATIONS: list[str] = [
         date_latest DATE, date_basis VARCHAR, geonameid BIGINT, place_name VARCHAR, first_report DATE,
         last_report DATE, n_mentions INTEGER, n_stories INTEGER, n_sources INTEGER);
     """,
-    # 7: quotes: scare quotes kept but flagged, the speaker's full noun phrase, where the cue is (issue 19)
+    # 7: a place mention's kind: toponym, demonym ("Russian"), or org_part ("Texas" in "University of
+    # Texas"), so that demonyms and organization parts can be counted or skipped
+    """
+    ALTER TABLE place_mentions ADD COLUMN kind VARCHAR DEFAULT 'toponym';
+    """,
+    # 8: quotes: scare quotes kept but flagged, the speaker's full noun phrase, where the cue is (issue 19)
     """
     ALTER TABLE quotes ADD COLUMN scare BOOLEAN DEFAULT false;
     ALTER TABLE quotes ADD COLUMN speaker_phrase VARCHAR;
@@ -134,14 +162,170 @@ SCHEMA_VERSION = len(MIGRATIONS)
 CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events", "event_links"]
 
 
+LOCK_WAIT = float(os.environ.get("STORYLINE_LOCK_WAIT", "30"))  # seconds a reader or writer waits for the file
+
+
+class QueryTimeout(RuntimeError):
+    """A query ran past its time limit and was interrupted."""
+
+
+class DatabaseBusy(RuntimeError):
+    """The database is held by another process longer than we may wait. The message says by whom
+    and what to do; no traceback is needed to act on it."""
+
+
+def _holder(path: str, message: str = "") -> str:
+    """Who holds the database: the PID and program from DuckDB's lock error, and what the
+    storyline writer lock file says."""
+    parts = []
+    m = re.search(r"held in (.+?) \(PID (\d+)\)", message)
+    if m:
+        parts.append(f"PID {m[2]} ({Path(m[1]).name})")
+    try:
+        note = Path(path + ".lock").read_text(encoding="utf-8").strip()
+    except OSError:
+        note = ""
+    if note and (not m or f"PID {m[2]}" in note) and WriterLock.held(path):
+        parts.append(note)
+    return ": ".join(parts) or "another process"
+
+
+def _is_lock_conflict(err: Exception) -> bool:
+    return isinstance(err, duckdb.IOException) and "lock" in str(err).lower()
+
+
+def connect(path: str, read_only: bool = False, wait: float | None = None,
+            config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried while another process holds the file, for at most `wait` seconds
+    (readers knock so that a storyline writer lets them in); then DatabaseBusy."""
+    wait = LOCK_WAIT if wait is None else wait
+    deadline = time.monotonic() + wait
+    delay = 0.01
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config=config or {})
+        except duckdb.IOException as err:
+            if not _is_lock_conflict(err):
+                raise
+            if time.monotonic() >= deadline:
+                who = _holder(path, str(err))
+                doing = "read" if read_only else "write to"
+                raise DatabaseBusy(
+                    f"{path} is in use by {who}; could not {doing} it within {wait:g} s. "
+                    + ("A storyline ingest lets readers in between batches: try again in a moment. "
+                       if "storyline ingest" in who else
+                       "Close that program's connection (or wait for it to finish) and try again. ")
+                    + "STORYLINE_LOCK_WAIT sets how long to wait.") from None
+            if read_only:
+                WriterLock.knock(path)
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 1.5, 0.2)
+
+
+class WriterLock:
+    """At most one writer per database: an exclusive flock on DB.lock for the whole ingest. The
+    file says who holds it; readers touch it to ask the writer for a turn (a knock)."""
+
+    def __init__(self, path: str | Path, what: str = "storyline ingest"):
+        self.path = str(path) + ".lock"
+        self.db = str(path)
+        self.what = what
+        self.fd: int | None = None
+        self.seen_knock = 0.0
+
+    def __enter__(self) -> "WriterLock":
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            note = Path(self.path).read_text(encoding="utf-8").strip() or "another process"
+            raise DatabaseBusy(f"{self.db} is already being written by {note}. Two ingests cannot write "
+                               f"one database at once: wait for that one to finish (or stop it), or "
+                               f"ingest into another --db.") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{self.what} (PID {os.getpid()}, since {dt.datetime.now():%Y-%m-%d %H:%M:%S})\n".encode())
+        self.fd = fd
+        self.seen_knock = os.stat(self.path).st_mtime
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+    @staticmethod
+    def held(db: str | Path) -> bool:
+        try:
+            fd = os.open(str(db) + ".lock", os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+
+    @staticmethod
+    def knock(db: str | Path) -> None:
+        try:
+            os.utime(str(db) + ".lock")
+        except OSError:
+            pass  # no writer lock (another program holds the file) or not ours to touch: just wait
+
+    def knocked(self) -> bool:
+        try:
+            mtime = os.stat(self.path).st_mtime
+        except OSError:
+            return False
+        if mtime > self.seen_knock:
+            self.seen_knock = mtime
+            return True
+        return False
+
+
+# read-only and no access to files, other databases or extensions; the configuration is then locked
+SERVING_CONFIG = {"enable_external_access": False}
+
+
 class Store:
-    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False):
+    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False, *, wait: float | None = None,
+                 allow_files: bool = True):
         self.path = str(path)
+        self.read_only = read_only
+        self.allow_files = allow_files
         if read_only and not Path(self.path).exists():
             raise FileNotFoundError(f"{self.path}: no such database (run `storyline ingest` first)")
-        self.con = duckdb.connect(self.path, read_only=read_only)
+        self.con = self._connect(wait)
         if not read_only:
             self.migrate()
+
+    @classmethod
+    def serving(cls, path: str | Path = DEFAULT_DB, wait: float | None = None) -> "Store":
+        """A read-only store for a server or for user SQL: no file access from SQL, configuration
+        locked. Open one per request (or per query) and close it: an open reader keeps the writer out."""
+        return cls(path, read_only=True, wait=wait, allow_files=False)
+
+    def _connect(self, wait: float | None) -> duckdb.DuckDBPyConnection:
+        con = connect(self.path, read_only=self.read_only, wait=wait)
+        if not self.allow_files:
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+        return con
+
+    def yield_to_readers(self, lock: WriterLock, pause: float = 0.25) -> bool:
+        """Between batches: if a reader knocked, close the file, give readers `pause` seconds to open
+        it, and reopen it (waiting while they read). Returns whether it yielded."""
+        if not lock.knocked():
+            return False
+        self.con.close()
+        time.sleep(pause)
+        self.con = self._connect(wait=max(LOCK_WAIT, 600))  # the writer outwaits readers, within reason
+        return True
 
     def close(self) -> None:
         self.con.close()
@@ -244,10 +428,23 @@ class Store:
             self.con.executemany("DELETE FROM rejects WHERE source = ? AND line = ?", lines)
 
     # ---- reads ----
-    def query(self, sql: str, params: Sequence | None = None) -> tuple[list[str], list[tuple]]:
-        cur = self.con.execute(sql, params or [])
-        cols = [d[0] for d in cur.description] if cur.description else []
-        return cols, cur.fetchall()
+    def query(self, sql: str, params: Sequence | None = None,
+              timeout: float | None = None) -> tuple[list[str], list[tuple]]:
+        """Run one statement; with `timeout`, interrupt it after that many seconds (QueryTimeout)."""
+        timer = None
+        if timeout is not None:
+            timer = threading.Timer(timeout, self.con.interrupt)
+            timer.daemon = True
+            timer.start()
+        try:
+            cur = self.con.execute(sql, params or [])
+            cols = [d[0] for d in cur.description] if cur.description else []
+            return cols, cur.fetchall()
+        except duckdb.InterruptException:
+            raise QueryTimeout(f"the query took longer than {timeout:g} s and was stopped") from None
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def counts(self) -> dict[str, int]:
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
@@ -311,7 +508,8 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
                                           lon=p.lon, population=p.population, admin1=p.admin1,
                                           admin2=p.admin2))
             out["place_mentions"].append(dict(story_id=sid, start=pm.start, end=pm.end, text=pm.text,
-                                              geonameid=p.geonameid if p else None, role=pm.role, score=pm.score))
+                                              geonameid=p.geonameid if p else None, role=pm.role, score=pm.score,
+                                              kind=pm.kind))
         for i, q in enumerate(a.quotes):
             out["quotes"].append(dict(story_id=sid, quote_no=i, start=q.start, end=q.end, text=q.text, direct=q.direct,
                                       speaker_id=q.speaker_id, speaker_text=q.speaker_text,

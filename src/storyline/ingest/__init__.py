@@ -10,13 +10,21 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..model import Reject, Story
-from .formats import FORMATS, read_bytes, sniff_format
+from .formats import COMPRESSED_SUFFIXES, FORMATS, decompress, read_bytes, sniff_format  # noqa: F401
 from .validate import DEFAULT_MAX_CHARS
 
 __all__ = ["read_paths", "read_source", "dedupe", "DEFAULT_MAX_CHARS", "SUFFIXES"]
 
 SUFFIXES = {".txt": "seed", ".story": "seed", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-            ".csv": "csv", ".html": "html", ".htm": "html"}
+            ".csv": "csv", ".html": "html", ".htm": "html", ".warc": "warc", ".arc": "warc"}
+
+
+def format_of(path: Path) -> str | None:
+    """The format a file's name says, looking through a compression suffix (stories.jsonl.gz)."""
+    suffixes = [s.lower() for s in path.suffixes]
+    while suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
+        suffixes.pop()
+    return SUFFIXES.get(suffixes[-1]) if suffixes else None
 
 
 def _files(path: Path) -> Iterator[Path]:
@@ -31,6 +39,15 @@ def _files(path: Path) -> Iterator[Path]:
 def read_source(name: str, data: bytes, fmt: str | None = None,
                 max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Story | Reject]:
     """Read one already-loaded input (a file's bytes or stdin) in the given or sniffed format."""
+    data, problem = decompress(name, data)
+    if problem:
+        yield problem
+        return
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: sniff and read it as UTF-8
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            pass  # the reader's decode() says what is wrong
     fmt = fmt or sniff_format(data)
     yield from FORMATS[fmt](name, data, max_chars)
 
@@ -49,7 +66,7 @@ def read_paths(paths: Iterable[str | Path], fmt: str | None = None,
             yield Reject(str(root), 0, "missing", "no such file or directory")
             continue
         for file in _files(root):
-            file_fmt = fmt or SUFFIXES.get(file.suffix.lower())
+            file_fmt = fmt or format_of(file)
             if file_fmt is None and root.is_dir():
                 if on_skip:
                     on_skip(file)

@@ -17,6 +17,11 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?
 
 def decode(name: str, data: bytes) -> tuple[str | None, Reject | None]:
     """UTF-8 text, or a Reject saying why not (empty, binary, not UTF-8), with the line."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Windows "Unicode" files)
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as err:
+            return None, Reject(name, 1, "encoding", f"UTF-16 file with a broken character at byte {err.start}")
     if not data.strip():
         return None, Reject(name, 1, "empty", "the input holds no text")
     nul = data.find(b"\x00")

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from . import actorbook
 from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
 
-KB_VERSION = "2026.11.3"
+KB_VERSION = "2026.11.7"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -108,6 +108,22 @@ def actors(user_files: tuple[str, ...] = ()) -> ActorBook:
     return actorbook.build(set(countries().by_alpha3), user_files)
 
 
+@dataclass(frozen=True)
+class HistoricalCountry:
+    successor: str
+    predecessor: str
+    until: dt.date
+    names: tuple[str, ...]  # lower case; empty: every actor of the successor country
+
+
+@lru_cache(maxsize=1)
+def historical_countries() -> list[HistoricalCountry]:
+    """kb/historical_countries.tsv: the Soviet Union, Czechoslovakia, East Germany, Yugoslavia."""
+    return [HistoricalCountry(r["successor"], r["predecessor"], dt.date.fromisoformat(r["until"]),
+                              tuple(n.lower() for n in r["names"].split("|") if n))
+            for r in _header_rows("historical_countries.tsv", ["successor", "predecessor", "until", "names"])]
+
+
 @lru_cache(maxsize=1)
 def not_actors() -> dict[str, str]:
     """Words that name no actor even when tagged as an organization: currency and unit
@@ -154,7 +170,7 @@ class Trigger:
 def triggers() -> dict[tuple[str, str], list[Trigger]]:
     header = ["pos", "lemma", "particle", "object", "cameo", "plover", "mode", "flags", "note"]
     out: dict[tuple[str, str], list[Trigger]] = {}
-    for r in _header_rows("verbs.tsv", header):
+    for r in [*_header_rows("verbs.tsv", header), *_header_rows("nouns.tsv", header)]:
         t = Trigger(r["pos"], r["lemma"], r["particle"], tuple(o for o in r["object"].split("|") if o),
                     r["cameo"], r["plover"], r["mode"], frozenset(f for f in r["flags"].split(",") if f))
         out.setdefault((t.pos, t.lemma), []).append(t)
@@ -268,3 +284,30 @@ def organization_words() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def business_cues() -> frozenset[str]:
     return frozenset(r["lemma"] for r in _header_rows("business_cues.tsv", ["lemma"]))
+
+
+@lru_cache(maxsize=1)
+def cameo_triggers() -> dict[tuple[str, str], list[Trigger]]:
+    """Broad verb triggers converted from the CAMEO 2.0 dictionary (kb/cameo_verbs.tsv, built by
+    scripts/build_event_kb.py): candidates for the learned layer, flagged "cameo"."""
+    out: dict[tuple[str, str], list[Trigger]] = {}
+    for r in _header_rows("cameo_verbs.tsv", ["lemma", "particle", "object", "cameo", "block", "pattern"]):
+        t = Trigger("VERB", r["lemma"], r["particle"], tuple(o for o in r["object"].split("|") if o), r["cameo"],
+                    "", "", frozenset({"cameo"}))
+        out.setdefault(("VERB", t.lemma), []).append(t)
+    for rows in out.values():
+        rows.sort(key=lambda t: not (t.particle or t.objects))
+    return out
+
+
+@lru_cache(maxsize=1)
+def type_codes() -> dict[str, str]:
+    """PLOVER type -> the CAMEO code of an event the learned layer typed (kb/type_codes.tsv)."""
+    return {r["plover"]: r["cameo"] for r in _header_rows("type_codes.tsv", ["plover", "cameo", "recipient"])}
+
+
+@lru_cache(maxsize=1)
+def recipient_required() -> frozenset[str]:
+    """PLOVER types that need a recipient (the manual: COOPERATE, AID, SANCTION)."""
+    return frozenset(r["plover"] for r in _header_rows("type_codes.tsv", ["plover", "cameo", "recipient"])
+                     if r["recipient"] == "required")

@@ -188,7 +188,7 @@ def split_code(code: str, countries: set[str]) -> tuple[str | None, str | None]:
 def _clean_alias(a: str) -> str | None:
     """Aliases are short single-line names."""
     a = " ".join(a.split())
-    if not a or len(a) > MAX_ALIAS_CHARS or not re.search(r"[A-Za-z]{2}", a):
+    if not a or len(a) > MAX_ALIAS_CHARS or sum(ch.isalpha() for ch in a) < 2:
         return None
     return a
 
@@ -274,6 +274,10 @@ def _petrarch_rows(text: str, source: str, layer: int, countries: set[str]) -> l
             if cur is None:
                 raise ActorFileError(f"{where}: a synonym (+NAME) before any actor name")
             cur["names"].append(name[1:])
+            cur["codes"] += codes
+            continue
+        if cur is not None and not cur["codes"]:
+            cur["names"].append(name)  # names with no code of their own share the codes that follow
             cur["codes"] += codes
             continue
         cur = {"names": [name], "codes": codes, "where": where}

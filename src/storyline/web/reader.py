@@ -81,10 +81,15 @@ class SnapshotReader:
     """
 
     def __init__(self, db: str | Path, *, statement_timeout: float = 10.0, poll_seconds: float = 1.0,
-                 workdir: str | Path | None = None):
+                 max_age: float = 10.0, knock_wait: float = 5.0, workdir: str | Path | None = None):
         self.db = Path(db)
         self.statement_timeout = statement_timeout
         self.poll_seconds = poll_seconds
+        # While a writer holds a changed file and our copy is older than max_age seconds, ask it for a
+        # turn (storyline ingest yields the file between batches when a reader knocks) and wait up to
+        # knock_wait seconds for it; younger copies just wait for the writer to let go by itself.
+        self.max_age = max_age
+        self.knock_wait = knock_wait
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="storyline-serve-"))
         self._lock = threading.Lock()
@@ -95,7 +100,7 @@ class SnapshotReader:
         self.last_error: str | None = None  # why the newest refresh did not happen, for the page footer
 
     # ---- snapshots ----
-    def refresh(self) -> bool:
+    def refresh(self, knock_wait: float | None = None) -> bool:
         """Copy the database if it changed since the current snapshot. True if a new one was made."""
         if not self.db.exists():
             self.last_error = f"{self.db}: no such database (run `storyline ingest` first)"
@@ -110,7 +115,9 @@ class SnapshotReader:
         try:
             # A read-only open takes DuckDB's shared lock, so no writer can change the file while
             # we copy it; it fails at once (not after a wait) when a writer holds the file.
-            src = duckdb.connect(str(self.db), read_only=True)
+            stale = cur is None or time.time() - cur.taken_at > self.max_age
+            src = self._open_source(self.knock_wait if knock_wait is None else knock_wait) if stale else \
+                self._open_source(0)
         except duckdb.Error as e:
             self.last_error = (f"{self.db} is being written by another process (an ingest?); showing the copy "
                                "made before it started" if _is_lock_error(e) else f"{self.db}: {e}")
@@ -138,11 +145,24 @@ class SnapshotReader:
         self.last_error = None
         return True
 
+    def _open_source(self, wait: float) -> duckdb.DuckDBPyConnection:
+        """The database file, read-only. With a `wait`, a writer holding it is asked to let go between
+        its batches (the store's knock), and we retry for up to `wait` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return duckdb.connect(str(self.db), read_only=True)
+            except duckdb.Error as e:
+                if not _is_lock_error(e) or time.monotonic() >= deadline:
+                    raise
+                _knock(self.db)
+                time.sleep(0.05)
+
     def wait_ready(self, timeout: float) -> None:
         """Make the first snapshot, retrying for up to `timeout` seconds while a writer holds the file."""
         deadline = time.monotonic() + timeout
         while True:
-            self.refresh()
+            self.refresh(knock_wait=max(0.0, min(self.knock_wait, deadline - time.monotonic())))
             if self._current is not None:
                 return
             if time.monotonic() >= deadline:
@@ -238,6 +258,15 @@ class SnapshotReader:
             cols = [d[0] for d in cur.description] if cur.description else []
             rows = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows)
         return cols, rows
+
+
+def _knock(db: Path) -> None:
+    """Ask a storyline writer holding `db` for a turn, if this storyline's store has the protocol."""
+    try:
+        from ..store import WriterLock
+    except ImportError:  # a store without writer locks: the writer lets go when it finishes
+        return
+    WriterLock.knock(db)
 
 
 def _remove(path: Path) -> None:

@@ -19,58 +19,85 @@ from ... import kb
 from ...model import Event
 from .candidates import Candidate, CandidateFinder
 from .coding import Coder
-from .context import StoryContext
+from .context import Decision, StoryContext
 from .filters import Guards, dedupe
+from .model import NONE, SOFT_REASONS, features, load_model
 from .roles import RoleFinder
 from .when_where import Locator
 
 
-@Language.factory("storyline_events")
-def make_event_coder(nlp: Language, name: str) -> "EventCoder":
-    return EventCoder()
+# hostile acts whose agentless passive ("were killed", "was shelled") may take its actor from the
+# act the clause names or from the story's last act of the kind
+BORROWING_TYPES = {"ASSAULT", "COERCE"}
+
+
+@Language.factory("storyline_events", default_config={"use_model": True})
+def make_event_coder(nlp: Language, name: str, use_model: bool) -> "EventCoder":
+    return EventCoder(use_model)
 
 
 class EventCoder:
-    def __init__(self) -> None:
-        self.find = CandidateFinder(kb.triggers())
+    def __init__(self, use_model: bool = True) -> None:
+        self.model = load_model() if use_model else None
+        self.find = CandidateFinder(kb.triggers(), kb.cameo_triggers())
         self.roles = RoleFinder()
         self.coder = Coder()
         self.where = Locator()
         self.guards = Guards()
         self.countries = kb.countries()
+        self.trace: list[Decision] | None = None  # set to a list to keep every decision (benchmarks, training)
+        self.type_codes = kb.type_codes()
+        self.recipient_required = kb.recipient_required()
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = StoryContext(doc, self.countries)
         for cand in self.find.candidates(doc, self.coder.plover):
-            ctx.so_far.extend(self.events(ctx, cand))  # a denial looks back at the accusations before it
+            decision = self.decide(ctx, cand)
+            if decision.reason in SOFT_REASONS and (self.model is not None or self.trace is not None):
+                decision.features = features(ctx, decision, self.guards.actor_kind)
+                if self.model is not None:
+                    self.judge(ctx, decision)
+            if self.trace is not None:
+                self.trace.append(decision)
+            if decision.reason is None:
+                ctx.so_far.extend(self.build(ctx, decision))  # a denial looks back at the accusations before it
         doc._.events = dedupe(ctx.so_far)
         return doc
 
-    def events(self, ctx: StoryContext, cand: Candidate) -> list[Event]:
-        """Events for one trigger: one per source and target actor ("A and B hosted talks" is two
-        hosts; "urged Sweden and Finland" two requests)."""
+    def decide(self, ctx: StoryContext, cand: Candidate) -> Decision:
+        """Roles, modality and code of one candidate, or the reason it is no event."""
         tok, trig = cand.token, cand.trigger
-        negated = self.coder.negated(tok)
-        if negated and "neg-reject" not in trig.flags:
-            return []  # a negated act is no event
-        speech_verb, speech_kind = self.roles.speech_ancestor(tok)
-        if speech_kind == "deny" and "deny" not in trig.flags:
-            return []  # the denied act did not happen as far as the text says; the denial is coded
+        d = Decision(cand)
+        d.negated = self.coder.negated(tok)
+        if d.negated and "neg-reject" not in trig.flags:
+            return d.reject("negated")  # a negated act is no event
+        speech_verb, d.speech_kind = self.roles.speech_ancestor(tok)
+        if d.speech_kind == "deny" and "deny" not in trig.flags:
+            return d.reject("denied")  # the denied act did not happen as far as the text says; the denial is coded
+        plover = self.coder.plover(trig)
+        if not self.guards.sense_ok(ctx, tok, trig, plover):
+            return d.reject("sense")  # "executed two licenses", "attacked the plan": not the political act
+        if "speech" in trig.flags:
+            # "X said Y ...": who spoke, and whom the words were about
+            d.source_ids = self.roles.subject(ctx, tok)
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None) if comp is not None else None
+            d.target_ids = [t for t in self.roles.phrase_actors(ctx, subj) if t not in d.source_ids]
+            d.domain = self.guards.domain(ctx, tok, d.source_ids, d.target_ids)
+            return d.reject("speech only")
+        source_ids, target_ids = self.roles.assign(ctx, tok, trig, plover)
         modality = "asserted"
-        if not self.guards.sense_ok(ctx, tok, trig, self.coder.plover(trig)):
-            return []  # "executed two licenses", "attacked the plan": not the political act
-        source_ids, target_ids = self.roles.assign(ctx, tok, trig, self.coder.plover(trig))
         if "obligation" in trig.flags:
             # "X said Y must withdraw": X asks it of Y; one's own duty ("said it must act") is no request
             source_ids = self.roles.subject(ctx, speech_verb)
             target_ids = [t for t in self.roles.phrase_actors(ctx, next(
                 (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)) if t not in source_ids]
             if not target_ids:
-                return []
+                return d.reject("own duty")
             speech_verb = None
         elif "accusation" in trig.flags:
-            if speech_verb is None or speech_kind == "think":
-                return []  # an accusation is made aloud; a belief is not an ACCUSE event
+            if speech_verb is None or d.speech_kind == "think":
+                return d.reject("not said")  # an accusation is made aloud; a belief is not an ACCUSE event
             # "X said Y committed war crimes", "X says Y was involved in the attack": X accuses Y
             accused = self.roles.phrase_actors(ctx, next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")),
                                                          None)) or source_ids
@@ -83,20 +110,58 @@ class EventCoder:
             target_ids = self.roles.accuser(ctx, source_ids)
         if "reciprocal" in trig.flags and len(source_ids) > 1 and not target_ids:
             source_ids, target_ids = source_ids[:1], source_ids[1:2]
-        if trig.lemma == "flee" and not any(ctx.actors[s].role in ("MIL", "REB") for s in source_ids
-                                            if s in ctx.actors):
-            return []
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
-        if "needs-target" in trig.flags and not target_ids:
-            return []
-        if not source_ids and not (passive and target_ids):
-            return []  # who acted is the first thing an event row must say
+        d.passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        if d.passive and not source_ids and target_ids and plover in BORROWING_TYPES:
+            source_ids = self.roles.borrowed_source(ctx, tok, target_ids, BORROWING_TYPES)
+        d.source_ids, d.target_ids = source_ids, target_ids
         if "obligation" not in trig.flags:  # the demand was made; its "must" is the demanded act's
             modality = self.coder.modality(tok, modality, speech_verb is not None)
-        coded = self.coder.code(trig, negated, modality)
+        d.modality, d.reported = modality, speech_verb is not None
+        coded = self.coder.code(trig, d.negated, modality)
         if coded is None:
-            return []
-        code, plover, mode = coded
+            return d.reject("no code")
+        d.code, d.plover, d.mode = coded
+        d.domain = self.guards.domain(ctx, tok, source_ids, target_ids)
+        if d.domain is None:
+            return d.reject("no political actor")
+        # what follows the learned layer may overrule (model.SOFT_REASONS)
+        if trig.lemma == "flee" and not any(ctx.actors[s].role in ("MIL", "REB") for s in source_ids
+                                            if s in ctx.actors):
+            return d.reject("civilians flee")
+        if not target_ids and ("needs-target" in trig.flags or d.plover in self.recipient_required):
+            return d.reject("no target")  # PLOVER: aid, cooperation and sanctions are done to someone
+        if not source_ids and "needs-source" in trig.flags:
+            return d.reject("no actor named")  # "domestic demand", "a tender offer": another sense
+        if not source_ids and not (d.passive and target_ids):
+            return d.reject("no source")  # who acted is the first thing an event row must say
+        if "cameo" in trig.flags:
+            return d.reject("broad only")  # a CAMEO-derived verb alone is too unsure for the rules
+        return d
+
+    def judge(self, ctx: StoryContext, d: Decision) -> None:
+        """The learned layer's say on a candidate the rules accepted or were unsure of."""
+        typ, p = self.model.decide(d.features, d.plover if d.reason is None else None)
+        if typ == NONE:
+            d.reason = d.reason or "model"
+            return
+        if d.reason is None:
+            return  # the rules' event, confirmed
+        if typ in self.recipient_required and not d.target_ids:
+            return
+        if typ != d.plover or not d.code:
+            d.code, d.plover, d.mode = self.type_codes[typ], typ, None
+            entry = self.coder.cameo.get(d.code)
+            d.mode = entry.mode or None if entry else None
+        # an event only the model saw ranks below the rules' own (benchmarks take the most confident)
+        d.reason = None
+        d.confidence = round(0.2 + 0.2 * p + 0.2 * bool(d.source_ids) + 0.1 * bool(d.target_ids), 2)
+
+    def build(self, ctx: StoryContext, d: Decision) -> list[Event]:
+        """The event rows of an accepted decision: one per source and target actor ("A and B hosted
+        talks" is two hosts; "urged Sweden and Finland" two requests)."""
+        tok = d.cand.token
+        code, plover, mode = d.code, d.plover, d.mode
+        source_ids, target_ids = d.source_ids, d.target_ids
         place_id, place_name, place_rule, place_country = self.where.place(ctx, tok)
         entry = self.coder.cameo[code]
         if plover == "CONSULT" and code.startswith("04") and place_country and source_ids and target_ids:
@@ -105,7 +170,7 @@ class EventCoder:
                 code, mode = "044", "third-party"
                 entry = self.coder.cameo[code]
         date = self.where.date(ctx, tok)
-        domain = self.guards.domain(ctx, tok, source_ids, target_ids)
+        domain = d.domain or self.guards.domain(ctx, tok, source_ids, target_ids) or "political"
         sent = tok.sent
         # the attribution stating the event: the one whose content holds the trigger, or whose cue it is
         # ("X accused Y of ...")
@@ -113,11 +178,11 @@ class EventCoder:
         quote_index = next((i for i, q in enumerate(quotes) if q.start <= tok.idx < q.end), None)
         if quote_index is None:
             quote_index = next((i for i, q in enumerate(quotes) if q.cue_start == tok.idx), None)
-        confidence = 0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") \
-            + 0.1 * (tok.pos_ == "VERB")
+        confidence = d.confidence if d.confidence is not None else (
+            0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") + 0.1 * (tok.pos_ == "VERB"))
         pairs = [(s, t) for s in (source_ids or [None]) for t in (target_ids or [None]) if s != t or s is None]
         return [Event(plover, mode, code, entry.goldstein, entry.quad_class, source, target,
                       tok.text, tok.idx, sent.start_char, sent.end_char, date[0], date[1], date[2], date[3], date[4],
-                      place_id, place_name, place_rule, False, modality, round(confidence, 2),
+                      place_id, place_name, place_rule, False, d.modality, round(confidence, 2),
                       entry.context or None, quote_index, domain)
                 for source, target in pairs]

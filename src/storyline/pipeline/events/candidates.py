@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from ... import kb
+from ..syntax import lemma_forms
 
 
 @dataclass(frozen=True)
@@ -20,17 +21,22 @@ class Candidate:
 OBLIGATION = kb.Trigger("VERB", "", "", (), "100", "REQUEST", "", frozenset({"obligation"}))
 # what a trigger row's particle may be: "pull out", "be behind", "held Y responsible"
 PARTICLE_DEPS = ("prt", "advmod", "prep", "acomp", "oprd", "ccomp", "xcomp")
+# a speech verb that names no act by itself ("X said Y was wrong"): only the learned layer may
+# read an accusation, a request or a threat into what was said
+SPEECH = kb.Trigger("VERB", "", "", (), "", "", "", frozenset({"speech"}))
 # how far up the parse a complement may sit below the trigger that absorbs it
 COMPLEMENT_DEPS = {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl", "conj", "nsubjpass", "relcl"}
 
 
 class CandidateFinder:
-    def __init__(self, triggers: dict[tuple[str, str], list[kb.Trigger]]) -> None:
+    def __init__(self, triggers: dict[tuple[str, str], list[kb.Trigger]],
+                 broad: dict[tuple[str, str], list[kb.Trigger]] | None = None) -> None:
         self.triggers = triggers
+        self.broad = broad or {}  # CAMEO-derived rows, tried when no hand row matches
         words = kb.modality_words()
         self.obligation_aux = {w for w, k in words.items() if "obligation" in k}
-        self.obligation_heads = {w for w, k in words.items() if "obligation-head" in k}
         self.say = {w for w, k in kb.speech_verbs().items() if k == "say"}
+        self.speech = {w for w, k in kb.speech_verbs().items() if k in ("say", "accuse")}
         self.absorbing = kb.complement_types()
 
     def candidates(self, doc: Doc, plover_of) -> list[Candidate]:
@@ -38,6 +44,10 @@ class CandidateFinder:
         another candidate: what was requested, threatened, refused, agreed to or alleged
         (kb/complements.tsv), and what someone said another must do."""
         found = {c.token.i: c for c in self(doc)}
+        for tok in doc:  # speech verbs that name no act of their own, for the learned layer
+            if tok.i not in found and tok.pos_ == "VERB" and tok.lemma_.lower() in self.speech and any(
+                    c.dep_ == "ccomp" for c in tok.children):
+                found[tok.i] = Candidate(tok, SPEECH)
         obligations = self.obligations(doc)
         absorbed: set[int] = set()
         for ob in obligations:
@@ -45,7 +55,7 @@ class CandidateFinder:
             found[ob.token.i] = ob
         for i, cand in found.items():
             gov = self.governor(cand.token, found)
-            if gov is not None and plover_of(gov.trigger) in self.absorbing:
+            if gov is not None and not gov.trigger.flags & {"cameo", "speech"} and plover_of(gov.trigger) in self.absorbing:
                 absorbed.add(i)
         return [found[i] for i in sorted(found) if i not in absorbed]
 
@@ -74,8 +84,7 @@ class CandidateFinder:
             if not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
                 continue
             aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
-            if aux & self.obligation_aux or (tok.lemma_.lower() in self.obligation_heads
-                                             and any(c.dep_ == "xcomp" for c in tok.children)):
+            if aux & self.obligation_aux:  # "has to", "will need to" mostly predict: only "must", "should" demand
                 out.append(Candidate(tok, OBLIGATION))
         return out
 
@@ -84,7 +93,8 @@ class CandidateFinder:
             pos, lemma = self.key(tok)
             if pos is None:
                 continue
-            for trig in self.triggers.get((pos, lemma), ()):
+            rows = self.triggers.get((pos, lemma)) or self.broad.get((pos, lemma), ())
+            for trig in rows:
                 if self.matches(tok, trig):
                     yield Candidate(tok, trig)
                     break
@@ -94,14 +104,16 @@ class CandidateFinder:
         if tok.dep_ == "amod" or describing_participle(tok):
             return None, ""  # a participle describing a noun ("left destroyed infrastructure") reports no act
         if tok.pos_ in ("VERB", "AUX"):
-            return "VERB", tok.lemma_.lower()
+            # the tagger's lemma, or a base form of the text when only that names a trigger ("staged")
+            return "VERB", next((f for f in lemma_forms(tok) if ("VERB", f) in self.triggers),
+                                tok.lemma_.lower())
         if tok.pos_ == "NOUN":
             return "NOUN", tok.lemma_.lower()
         if tok.pos_ == "ADJ" and tok.dep_ in ("oprd", "acomp") and tok.lower_.endswith("ed"):
             # a predicative participle the tagger calls an adjective: "declared annexed"
             w = tok.lower_
             for lemma in (w[:-2], w[:-1], w[:-3]):
-                if ("VERB", lemma) in self.triggers:
+                if ("VERB", lemma) in self.triggers or ("VERB", lemma) in self.broad:
                     return "VERB", lemma
         return None, ""
 
@@ -113,7 +125,8 @@ class CandidateFinder:
             if not any(c.lower_ == trig.particle and c.dep_ in PARTICLE_DEPS + ("amod",) for c in near):
                 return False
         if trig.objects:
-            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep", "acomp")]
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "prep", "acomp")
+                    or (tok.pos_ == "NOUN" and c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i)]
             # "allow inspectors to return": the object is the subject of the complement clause
             objs += [g for c in tok.children if c.dep_ in ("ccomp", "xcomp") for g in c.children if g.dep_ == "nsubj"]
             words = " ".join(t.lemma_.lower() for o in objs for t in o.subtree)

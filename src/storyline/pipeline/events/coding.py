@@ -17,6 +17,7 @@ class Coder:
         self.intent_heads = {w for w, k in words.items() if "intent-head" in k}
         self.hypothetical_aux = {w for w, k in words.items() if "hypothetical" in k or "obligation" in k}
         self.future_aux = {w for w, k in words.items() if "future" in k}
+        self.obligation_heads = {w for w, k in words.items() if "obligation-head" in k}
         self.intent_codes = kb.intent_codes()
 
     def plover(self, trig: kb.Trigger, code: str | None = None) -> str:
@@ -35,6 +36,8 @@ class Coder:
             aux = (aux - {"would"}) | {"will"}  # "said it would allow": the future of reported speech
         if aux & self.hypothetical_aux or conditional:
             return "hypothetical"
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in self.obligation_heads:
+            return "hypothetical"  # "has to withdraw": not done
         head = tok.head
         if tok.dep_ in ("xcomp", "pcomp", "pobj") and (head.lemma_ in self.intent_heads or head.lower_ in self.intent_heads
                                                       or head.head.lemma_ in self.intent_heads):

@@ -13,18 +13,23 @@ from .context import StoryContext
 
 # Actor roles that take part in politics (CAMEO/PLOVER sectors); a civilian group counts as a
 # country's population ("Palestinians", "residents of Kherson"), a civilian person does not.
+# Unions (LAB) and the media (MED) are not political by themselves: a union's wage talks with a
+# company are business, its strike against a government is politics because of the government.
 POLITICAL_ROLES = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "IGO", "NGO", "SPY", "PTY", "LEG", "ELI", "INS",
-                   "REF", "CRM", "LAB", "MED", "ETH", "REL", "UAF", "SEP", "IMG"}
+                   "REF", "CRM", "ETH", "REL", "UAF", "SEP", "IMG"}
 PEOPLE_POS = ("PRON", "NUM")
 
 
 class Guards:
     def __init__(self) -> None:
         self.senses = kb.senses()
+        self.no_comment = {k.split(":", 1)[1] for k in self.senses if k.startswith("no-comment:")}
+        self.speech = set(kb.speech_verbs())
         self.object_nouns = kb.object_nouns()
         self.role_nouns = kb.roles()
         self.org_words = kb.organization_words()
         self.business_cues = kb.business_cues()
+        self.countries = kb.countries()
 
     # ---- word senses ----
     def sense_ok(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
@@ -33,6 +38,11 @@ class Guards:
         need = self.senses.get(trig.lemma) or self.senses.get(f"type:{plover}")
         if need is None or tok.pos_ == "NOUN":
             return True
+        if need == "complement":
+            comp = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp", "nsubjpass")]
+            # "declined to comment", "refused to give details": withholding words is no refusal of an act
+            return bool(comp) and not any(c.dep_ == "xcomp" and (c.lemma_.lower() in self.speech or c.lemma_.lower()
+                                                                in self.no_comment) for c in comp)
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if obj is None:
             return True
@@ -46,8 +56,9 @@ class Guards:
         lemma = tok.lemma_.lower()
         if self.object_nouns.get(lemma) == "person" or lemma in self.role_nouns:
             return True
-        if any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in self.role_nouns for c in tok.children):
-            return True  # "British militant Haroon Rashid Aswad"
+        if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in self.role_nouns or self.countries.demonyms.get(
+                c.lower_)) for c in tok.children):
+            return True  # "British militant Haroon Rashid Aswad", "four Cameroonian smugglers"
         if any(self._people(ctx, c) for c in tok.conjuncts if c.i > tok.i):
             return True
         # "dozens of people", "some of the prisoners"
@@ -87,7 +98,8 @@ class Guards:
 
     def domain(self, ctx: StoryContext, tok: Token, source_ids: list[str], target_ids: list[str]) -> str | None:
         """political when a political actor takes part; business when a business does, or when
-        only actors of unknown kind do in a sentence about business; else political."""
+        only actors of unknown kind do in a sentence about business; else None: an act with no
+        political actor is no political event (issue 14), and one nobody is named in is no event."""
         kinds = {self.actor_kind(ctx.actors.get(i)) for i in [*source_ids, *target_ids]}
         if "political" in kinds:
             return "political"
@@ -95,7 +107,7 @@ class Guards:
             return "business"
         if any(t.lemma_.lower() in self.business_cues for t in tok.sent):
             return "business"
-        return "political"
+        return None
 
 
 def dedupe(events: list[Event]) -> list[Event]:

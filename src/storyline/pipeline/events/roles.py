@@ -15,7 +15,7 @@ import re
 from spacy.tokens import Token
 
 from ... import kb
-from ..syntax import CLAUSE_DEPS, subject_of
+from ..syntax import CLAUSE_DEPS, lemma_forms, subject_of
 from .context import StoryContext
 
 MAX_PER_ROLE = 4  # coordinated actors kept per role: "A, B and C" is three events, a list of twenty is noise
@@ -24,6 +24,9 @@ MODIFIER_DEPS = ("amod", "compound", "nmod", "npadvmod")
 # "doctors from two American aid groups", "rebels in the Ivory Coast", "aid program for Bosnia")
 OWNER_PREPS = ("of", "from", "in", "at", "for", "within", "inside")
 PHRASE_POS = ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "X")
+# bodies of a state whose country their own words may name ("the U.N. war crimes court"); a firm
+# named with a demonym ("a Dutch electronics firm") stays a firm
+STATE_ROLES = {"GOV", "MIL", "COP", "JUD", "SPY", "LEG", "IGO"}
 
 
 class RoleFinder:
@@ -70,6 +73,13 @@ class RoleFinder:
             return []
         ids = ctx.doc._.token_actors.get(tok.i)
         if ids:
+            if depth < 3 and all(not ctx.country_of(i) and ctx.actors[i].kind not in ("person", "country")
+                                 and ctx.actors[i].role in STATE_ROLES for i in ids if i in ctx.actors):
+                # "the U.N. war crimes court", "Iranian authorities' spokesman": a group or body the
+                # actor stage left without a country takes the one its own words name
+                inner = self._inside(ctx, tok, depth)
+                if inner and all(ctx.country_of(i) for i in inner):
+                    return inner
             return list(ids)
         country = self.place_country(ctx, tok)
         if country is None and tok.pos_ == "PROPN":
@@ -79,10 +89,17 @@ class RoleFinder:
             country = self.countries.lookup(name)
             if country is None and tok.dep_ in ("nsubj", "nsubjpass") and name.lower() in self.capitals:
                 return ctx.government_actor(self.capitals[name.lower()])
+        if country is None and tok.pos_ in ("NOUN", "PROPN") and tok.lower_.endswith("s"):
+            country = self.countries.demonyms.get(tok.lower_[:-1])  # "Palestinians", "Albanians"
         if country:
             return ctx.country_actor(country)
         if depth >= 3 or tok.pos_ not in PHRASE_POS:
             return []
+        return self._inside(ctx, tok, depth)
+
+    def _inside(self, ctx: StoryContext, tok: Token, depth: int) -> list[str]:
+        """An actor named inside the phrase: possessor, demonym or name modifier, apposition,
+        an owner preposition ("members of the army"), the agent of a participle."""
         children = list(tok.children)
         for c in children:  # the possessor first: "Haiti's efforts", "North Korea's demand"
             if c.dep_ == "poss":
@@ -173,7 +190,7 @@ class RoleFinder:
             return None
         if head.pos_ not in ("VERB", "AUX"):
             return None
-        particles = self.support.get(head.lemma_.lower())
+        particles = next((self.support[f] for f in lemma_forms(head) if f in self.support), None)
         if particles is None:
             return None
         if "" not in particles and not any(c.dep_ == "prt" and c.lower_ in particles for c in head.children):
@@ -335,6 +352,30 @@ class RoleFinder:
         finally:
             self._owner = (set(), set())
         return source, target
+
+    # ---- who did it, when the passive does not say ----
+    def borrowed_source(self, ctx: StoryContext, tok: Token, target_ids: list[str], types: set[str]) -> list[str]:
+        """The actor of an agentless passive ("two soldiers were killed overnight") named
+        elsewhere: by the act the clause names ("killed in a Russian air strike", "in shelling by
+        rebels"), else by the last act of that kind the story told in the two sentences before,
+        when its actor is not on the target's side."""
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "during", "by", "after", "amid"):
+                for g in c.children:
+                    if g.dep_ == "pobj" and g.pos_ == "NOUN":
+                        for name in ("poss", "mod", "prep:by"):
+                            found = self.slot(ctx, g, name, True)
+                            if found:
+                                return found
+        sents = ctx.sentence_starts()
+        here = sents.index(tok.sent.start_char) if tok.sent.start_char in sents else None
+        sides = {ctx.country_of(t) for t in target_ids} - {None}
+        for ev in reversed(ctx.so_far):
+            if here is None or ev.sentence_start not in sents or here - sents.index(ev.sentence_start) > 2:
+                break
+            if ev.plover_type in types and ev.source_id and ctx.country_of(ev.source_id) not in sides:
+                return [ev.source_id]
+        return []
 
     # ---- a denial answers an accusation ----
     @staticmethod

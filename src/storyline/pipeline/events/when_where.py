@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from ... import kb
 from ...model import TimeExpr
+from ..places.event_place import event_place
 from ..syntax import CLAUSE_DEPS, clause_head
 from .context import StoryContext
 
@@ -24,38 +25,8 @@ class Locator:
 
     # ---- place ----
     def place(self, ctx: StoryContext, tok: Token) -> PlaceInfo:
-        def found(i: int, rule: str):
-            span, pm = ctx.place_of_token[i]
-            p = pm.place
-            return (p.geonameid if p else None, p.name if p else span.text.removeprefix("the "), rule,
-                    p.country if p else None)
-
-        for c in tok.children:
-            if c.dep_ == "dobj" and c.i in ctx.place_of_token:
-                return found(c.i, "object")
-        def clause_tokens(t: Token):
-            for c in t.children:
-                if c.dep_ in CLAUSE_DEPS and c.pos_ in ("VERB", "AUX"):
-                    continue  # another clause: its places are its own
-                yield c
-                yield from clause_tokens(c)
-
-        preps = sorted((c for c in clause_tokens(tok) if c.dep_ == "prep" and c.lower_ in self.preps.place),
-                       key=lambda c: (c.head != tok, abs(c.i - tok.i)))
-        for c in preps:
-            for g in c.children:
-                if g.dep_ == "pobj" and g.i in ctx.place_of_token and ctx.place_of_token[g.i][1].role == "place":
-                    return found(g.i, "preposition")
-        sent = tok.sent
-        near = [(abs(span.start - tok.i), span.root.i) for span, pm in ctx.doc._.places
-                if sent.start <= span.start < sent.end and pm.role == "place" and pm.place is not None]
-        if near:
-            return found(min(near)[1], "sentence")
-        focus = ctx.doc._.focus_country
-        c = self.countries.by_alpha3.get(focus) if focus else None
-        if c is not None and c.geonameid:
-            return c.geonameid, c.name, "story-focus", focus
-        return None, None, None, None
+        # the places stage's rule (pipeline/places/event_place.py): the most specific place the clause supports
+        return event_place(tok, ctx.doc, ctx.place_of_token, self.preps.place, self.countries)
 
     def date(self, ctx: StoryContext, tok: Token) -> DateInfo:
         stated = self._stated_time(ctx, tok)

@@ -27,7 +27,7 @@ from ... import kb
 from ...model import Quote
 from ..time import reanchor
 from .content import content_of
-from .cues import cue_model, doc_context, find_cues
+from .cues import CLOSE_MARKS, OPEN_MARKS, cue_model, doc_context, find_cues
 from .direct import LABEL, is_scare, quote_mark_spans, transcript_turns, turn
 from .speakers import Speaker, source_token, speaker_of
 
@@ -216,7 +216,10 @@ class QuoteFinder:
             who = speaker_of(doc, src, tok) if src is not None else None
             if who is None and p < SOURCELESS_MIN_P:
                 continue
-            q = self._quote(content.start_char, content.end_char, content.text, who, tok, False, self._time_of(tok))
+            # "told them that they “proved ...”": a paraphrase that opens or closes on the speaker's own
+            # words is direct, as PolNeAR counts it
+            mixed = bool(inside) and (content.text[:1] in OPEN_MARKS or content.text[-1:] in CLOSE_MARKS)
+            q = self._quote(content.start_char, content.end_char, content.text, who, tok, mixed, self._time_of(tok))
             found.append((q, tok, inside))
         # not nested: a cue inside another attribution's content is part of that content
         kept = [(q, tok, inside) for q, tok, inside in found

@@ -64,6 +64,12 @@ def content_of(doc: Doc, cue: Token) -> Span | None:
             return noun
     obj = next((c for c in children if c.dep_ in ("dobj", "attr", "oprd") and c.i > cue.i), None)
     if obj is not None:
+        # "told a meeting of soldiers that they ...": a relative clause never opens with "that" as a
+        # mark (a relative "that" is its subject or object), so this is the cue's clause, misattached
+        misread = next((c for c in obj.subtree if c.dep_ == "relcl" and any(
+            g.dep_ == "mark" and g.lower_ == "that" and g.i < c.i for g in c.children)), None)
+        if misread is not None:
+            return _subtree(doc, misread)
         last = obj.right_edge.i
         for c in children:  # "criticized X for Y", "described X as Y", "called him a liar"
             if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp") or (

@@ -18,17 +18,28 @@
   map.attributionControl.addAttribution("outlines: Natural Earth");
   el.classList.add("map-ready");
 
-  fetch("/static/vendor/world-atlas/countries-50m.json")
+  // Outlines at 1:110m first (100 kB: drawn at once), replaced by 1:50m (750 kB) when a zoom needs them.
+  const outlineStyle = { color: "#8a8f98", weight: 0.6, fillColor: "#eef0ea", fillOpacity: 1 };
+  let outlines = null, detailed = false;
+  const drawOutlines = (scale) => fetch("/static/vendor/world-atlas/countries-" + scale + ".json")
     .then((r) => r.json())
     .then((topo) => {
       const land = topojson.feature(topo, topo.objects.countries);
       land.features.forEach((f) => unwrap(f.geometry));
-      L.geoJSON(land, { interactive: false,
-                        style: { color: "#8a8f98", weight: 0.6, fillColor: "#eef0ea", fillOpacity: 1 } }).addTo(map);
+      const layer = L.geoJSON(land, { interactive: false, style: outlineStyle }).addTo(map);
+      if (outlines) map.removeLayer(outlines);
+      outlines = layer;
+      layer.bringToBack();
       el.dataset.countries = land.features.length;
+      el.dataset.outlines = scale;
+      if (!el.dataset.outlinesMs) el.dataset.outlinesMs = Math.round(performance.now());  // for benchmarks/web.py
       el.classList.add("outlines-ready");
     })
     .catch(() => say("country outlines could not be loaded"));
+  drawOutlines("110m");
+  map.on("zoomend", () => {
+    if (!detailed && map.getZoom() >= 4) { detailed = true; drawOutlines("50m"); }
+  });
 
   // Rings that cross the antimeridian jump from +180 to -180; Leaflet would draw that jump as a
   // line across the world, so such rings continue past 180 instead.
@@ -94,10 +105,12 @@
         const [lat, lon] = el.dataset.point.split(",").map(Number);
         if (isFinite(lat) && isFinite(lon)) map.setView([lat, lon], 6);
       } else if (markers.length) {
-        map.fitBounds(clusters.getBounds(), { padding: [30, 30], maxZoom: 6 });
+        // no animation: the clusters of the first view are drawn once, not faded from the world view
+        map.fitBounds(clusters.getBounds(), { padding: [30, 30], maxZoom: 6, animate: false });
       }
       say(body.located + " events with coordinates" + (body.mode === "places" ? " (one marker per place)" : "") +
           (body.unlocated ? "; " + body.unlocated + " without" : ""));
+      el.dataset.markersMs = Math.round(performance.now());
       el.classList.add("events-ready");
     })
     .catch(() => say("the events could not be loaded"));
