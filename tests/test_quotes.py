@@ -170,3 +170,10 @@ def test_a_cue_right_before_a_quote_and_a_bare_date(pipeline):
     yelled = _one(_quotes(pipeline, "A guard at the gate yelled “Stay back from the fence!” at the crowd."), direct=True)
     assert yelled.cue == "yelled" and yelled.speaker_phrase == "A guard at the gate"
     assert not [q for q in _quotes(pipeline, "The envoy spoke Tuesday.") if q.text == "Tuesday"]
+
+
+def test_a_short_verbless_term_without_a_speaker_is_a_scare_quote(pipeline):
+    quotes = _quotes(pipeline, "Police closed the roads around the “green zone” on Monday.")
+    assert [(q.text, q.scare) for q in quotes if q.direct] == [("green zone", True)]
+    said = _one(_quotes(pipeline, "“Enemy influence,” the mayor said."), direct=True)
+    assert not said.scare and said.speaker_text == "the mayor"

@@ -3,7 +3,7 @@
 Steps, one module each:
 - `direct`: words in quotation marks (curly, straight or single curly marks, over paragraphs,
   split around "he said"), interview transcript turns ("WALLACE: ..."), and short quoted words with
-  no speaker, kept but flagged `scare` when they are a single word or a name;
+  no speaker, kept but flagged `scare` when they are a single word, a name or a short verbless term;
 - `cues`: the words that attribute (a small logistic regression over the parse, kb/quote_cues.json.gz;
   the speech verbs of kb/speech.tsv without it);
 - `content`: what a cue attributes, from the dependency parse;
@@ -28,7 +28,7 @@ from ...model import Quote
 from ..time import reanchor
 from .content import content_of
 from .cues import CLOSE_MARKS, OPEN_MARKS, cue_model, doc_context, find_cues
-from .direct import LABEL, is_scare, quote_mark_spans, transcript_turns, turn
+from .direct import LABEL, is_scare, is_term, quote_mark_spans, transcript_turns, turn
 from .speakers import Speaker, source_token, speaker_of
 
 # A cue with no source named ("It is said that ...", "The statement of defiance ...") is kept only
@@ -60,14 +60,14 @@ class QuoteFinder:
             q = self._direct(start, end)
             if q.speaker_text is None and previous is not None and previous.speaker_text is not None \
                     and "\n\n\n" not in text[prev_end:start] and text[prev_end:start].count("\n\n") <= 1 \
-                    and not is_scare(doc, start, end):
+                    and not is_scare(doc, start, end) and not is_term(doc, start, end):
                 # a quote with no cue of its own continues the previous speaker's
                 for attr in ("speaker_id", "speaker_text", "speaker_description", "speaker_start", "speaker_end",
                              "speaker_phrase", "speaker_phrase_start", "speaker_phrase_end", "date"):
                     setattr(q, attr, getattr(previous, attr))
                 q.cue = "(continued)"
             if q.speaker_text is None:
-                q.scare = is_scare(doc, start, end)
+                q.scare = is_scare(doc, start, end) or is_term(doc, start, end)
             quotes.append(q)
             if not q.scare:
                 previous, prev_end = q, end

@@ -84,12 +84,15 @@ def features(tok: Token, ctx: DocContext) -> list[str]:
             sk = _subject_kind(c)
             f.append(f"subj={d}|{sk}")
             f.append(f"lem|subj={lemma}|{sk.split(':')[0]}")
+            if c.pos_ == "NOUN":
+                f.append(f"subjlem={c.lemma_.lower()}")  # "polls show", "the report found"
         elif d == "prep":
             f.append(f"prep={c.lower_}")
             f.append(f"lem|prep={lemma}|{c.lower_}")
         elif d in ("dobj", "attr", "oprd"):
             f.append(f"obj={d}|{c.ent_type_ or c.pos_}")
             f.append(f"lem|obj={lemma}|{c.ent_type_ or c.pos_}")
+            f.append(f"lem|objlem={lemma}|{c.lemma_.lower()}")  # "drew criticism", "paid tribute"
         elif d in ("ccomp", "xcomp"):
             mark = next((g.lower_ for g in c.children if g.dep_ in ("mark", "aux") and g.i < c.i), "")
             f.append(f"comp={d}|{mark}")
@@ -126,6 +129,14 @@ def features(tok: Token, ctx: DocContext) -> list[str]:
         f.append("sent_has_quote")
     if tok.text == ":":
         f.append("colon")
+    doc = tok.doc
+    before = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
+    after = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
+    f += [f"prev={before}", f"next={after}", f"lem|next={lemma}|{after}", f"prev|lem={before}|{lemma}"]
+    if tok.dep_ == "ROOT":
+        f.append("root")
+    elif tok.pos_ in ("NOUN", "ADP", "PROPN"):
+        f.append(f"lem|hlem={lemma}|{tok.head.lemma_.lower()}")  # "the support of", "in ... view"
     return f
 
 

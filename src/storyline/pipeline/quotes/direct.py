@@ -74,3 +74,14 @@ def turn(doc: Doc, text: str, label: Span, start: int, end: int) -> Quote:
     return Quote(start, end, text[start:end], actor, label.text, None, ":", True, None, label.start_char,
                  label.end_char, speaker_phrase=label.text, speaker_phrase_start=label.start_char,
                  speaker_phrase_end=label.end_char)
+
+
+def is_term(doc: Doc, start: int, end: int) -> bool:
+    """A short phrase without a verb quoted in running text ("a law on “foreign agents”"): a term
+    held at arm's length, not somebody's words, when no cue attributes it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    return len(words) <= 4 and not any(t.pos_ in ("VERB", "AUX") for t in words) \
+        and not span.text.rstrip(" ,;:”’\"'").endswith((".", "!", "?"))
