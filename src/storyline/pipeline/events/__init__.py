@@ -89,6 +89,8 @@ class EventCoder:
         modality = "asserted"
         if "obligation" in trig.flags:
             # "X said Y must withdraw": X asks it of Y; one's own duty ("said it must act") is no request
+            if speech_verb is None:
+                return d.reject("no request")  # the parser found no speech verb above the "should"
             source_ids = self.roles.subject(ctx, speech_verb)
             target_ids = [t for t in self.roles.phrase_actors(ctx, next(
                 (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)) if t not in source_ids]
