@@ -131,6 +131,12 @@ def not_actors() -> dict[str, str]:
     return {r["word"].lower(): r["kind"] for r in _header_rows("not_actors.tsv", ["word", "kind"])}
 
 
+@lru_cache(maxsize=1)
+def relation_nouns() -> frozenset[str]:
+    """Nouns of relations between actors ("war", "relations", "contacts"): kb/relation_nouns.tsv."""
+    return frozenset(r["lemma"].lower() for r in _header_rows("relation_nouns.tsv", ["lemma", "note"]))
+
+
 @dataclass(frozen=True)
 class CameoCode:
     code: str

@@ -53,6 +53,9 @@ LOCATIVE_PREPS = {"in", "at", "into", "inside", "within", "across", "throughout"
                   "over", "off", "toward", "towards", "outside", "via", "along", "beyond", "between", "among", "of",
                   "onto", "out", "up", "down", "under", "above", "below", "past", "around", "per", "like", "than"}
 PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
+# the prepositions that attach an act's participants to an event noun ("attacks by Iran", "a
+# ceasefire between Iran and Iraq", "aggression against Iran", "talks with Japan")
+EVENT_NOUN_PREPS = {"by", "between", "against", "with", "on", "to", "from", "of"}
 # a person titled by a body with one of these roles has that role ("U.N. spokesman": IGO)
 ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "PTY", "REB"}
 # roles of the people and bodies that belong to the story's one nation when the text names no other
@@ -94,6 +97,8 @@ class ActorLinker:
         self.countries = kb.countries()
         self.not_actors = kb.not_actors()
         self.historical = kb.historical_countries()
+        self.triggers = kb.triggers()
+        self.relation_nouns = kb.relation_nouns()
         # transliteration variants are looked for among the hand-kept and user people only
         # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
         self.fuzzy_keys: dict[str, list[str]] = {}
@@ -122,6 +127,7 @@ class ActorLinker:
             if pm.role == "actor" or span.root.dep_ == "poss" or self._country_argument(span, pm):
                 self._place_agent(span, pm)
                 in_ent.update(range(span.start, span.end))
+        self._event_noun_countries(in_ent)
         for chunk in doc.noun_chunks:
             if chunk.root.i not in in_ent:
                 self._group(chunk)
@@ -187,9 +193,31 @@ class ActorLinker:
         return Actor(known.id, known.name, kind or known.kind, known.country, known.role, [],
                      known.description or None, known.code or None)
 
+    def _leader_body(self, ent: Span, text: str) -> bool:
+        """"The Reagan administration", "the Thatcher government": a leader's name on a body of
+        government is that country's government, never the person (the generated dictionaries list
+        "Reagan Administration" among Reagan's names)."""
+        last = ent[-1]
+        r = self.roles.get(last.lemma_.lower()) or self.roles.get(last.lower_)
+        if len(ent) < 2 or r is None or r.kind != "org" or r.role != "GOV":
+            return False
+        words = text.split()
+        known = self._known(" ".join(words[:-1])) or self._known_by_surname(" ".join(words[:-1]))
+        if known is None and words[-2].lower() in self.surnames:
+            holder = self.actors.get(self.surnames[words[-2].lower()])
+            country = holder.country if holder is not None else None
+        else:
+            country = known.country if known is not None and known.kind == "person" else None
+        if not country or country not in self.countries.by_alpha3:
+            return False
+        self._add(self.actors[self._group_actor(country, "GOV")], ent, "group", alias=text)
+        return True
+
     def _person(self, ent: Span) -> None:
         text = re.sub(r"[’']s$", "", ent.text).strip()
         surname = text.split()[-1].lower()
+        if self._leader_body(ent, text):
+            return
         known = self._known(text)
         if known is not None and known.kind != "person":
             # a person listed under an organization's entry (a group's leader): the person, with its code
@@ -293,6 +321,8 @@ class ActorLinker:
         text = re.sub(r"[’']s$", "", text).strip()
         if not self._actor_name(ent, text) or self._is_title(ent):
             return
+        if self._leader_body(ent, text):
+            return
         same = self.surnames.get(text.lower())
         if same is not None:  # "Maduro" after "Nicolas Maduro": the person, never an organization
             self._add(self.actors[same], ent, "person", alias=text)
@@ -364,6 +394,40 @@ class ActorLinker:
             return False  # "Acme Corp (ACME)": the company's ticker, the company is named beside it
         digits = sum(ch.isdigit() for ch in text)
         return digits * 2 < len(text) and len(ent) <= 12
+
+    def _event_noun_countries(self, in_ent: set[int]) -> None:
+        """A country named as the actor or recipient of an act named by a noun: "an Iranian
+        attack", "the U.S. attack", "Iranian charges", "a ceasefire between Iran and Iraq",
+        "aggression against Iran" (kb/nouns.tsv names the acts). The same words on goods or places
+        ("Iranian oil platform", "U.S. meat products") stay unmarked."""
+        place_at = {i: (span, pm) for span, pm in self.doc._.places for i in range(span.start, span.end)}
+        for tok in self.doc:
+            if tok.i in in_ent or tok.pos_ not in ("PROPN", "ADJ", "NOUN"):
+                continue
+            first = tok
+            while first.dep_ == "conj" and first.head.pos_ in ("PROPN", "ADJ"):
+                first = first.head  # "between Iran and Iraq": Iraq is a conjunct of Iran
+            noun = None
+            if first.dep_ in ("amod", "compound", "poss", "nmod"):
+                noun = first.head
+            elif first.dep_ == "pobj" and first.head.dep_ == "prep" and first.head.lower_ in EVENT_NOUN_PREPS:
+                noun = first.head.head
+            if noun is None or noun.pos_ != "NOUN" or (("NOUN", noun.lemma_.lower()) not in self.triggers
+                                                       and noun.lemma_.lower() not in self.relation_nouns):
+                continue
+            span, pm = place_at.get(tok.i, (None, None))
+            if span is not None:
+                if pm.place is None or not pm.place.feature_code.startswith("PCL") or span.root.i != tok.i:
+                    continue
+                a3 = pm.place.country
+            else:
+                span = self.doc[tok.i:tok.i + 1]
+                a3 = self.countries.lookup(tok.text) if tok.ent_type_ in ("GPE", "NORP", "") else None
+            if not a3 or a3 not in self.countries.by_alpha3:
+                continue
+            c = self.countries.by_alpha3[a3]
+            self._add(Actor(f"agent:{a3}", c.name, "country", a3, None), span, "country")
+            in_ent.update(range(span.start, span.end))
 
     def _country_argument(self, span: Span, pm) -> bool:
         """A country named as a participant rather than a location: the object of a verb ("accused
@@ -445,6 +509,8 @@ class ActorLinker:
                 continue
             if t.dep_ in ("amod", "compound", "nmod", "conj", "poss") or (t.dep_ == "pobj" and t.head.lower_ == "of"):
                 a3 = self.countries.lookup(t.text)
+                if a3 is None and role == "GOV" and t.dep_ in ("compound", "poss") and t.pos_ == "PROPN":
+                    a3 = self._leader_country(t)  # "the Thatcher government": the leader's country
                 if a3 is None and t.ent_type_ in ("GPE", "LOC"):
                     a3 = next((pm.place.country for s, pm in self.doc._.places
                                if s.start <= t.i < s.end and pm.place is not None), None)
@@ -456,6 +522,17 @@ class ActorLinker:
                     a3 = self._place_country(obj)
                     if a3 and a3 not in countries:
                         countries.append(a3)
+        named = self._appositive_person(root)
+        if named is not None:
+            # "a leading Republican senator, Mark Hatfield": the title and the name are one person,
+            # and the title gives a person the text does not otherwise place its country and role
+            person = self.actors[named]
+            if named.startswith("person:"):
+                person.country = person.country or (countries[0] if len(countries) == 1 else None)
+                if person.role in (None, "CVL"):
+                    person.role = role
+            self._add(person, chunk, "person", head=root.i)
+            return
         poss = next((c for c in root.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS), None)
         if not countries and poss is not None:
             ref = self._antecedent(poss)
@@ -488,6 +565,36 @@ class ActorLinker:
                 continue
             self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
                       "person-role" if singular else "group", head=root.i)
+
+    def _appositive_person(self, root: Token) -> str | None:
+        """The person named in apposition to a person-role noun ("the head of the department, Abdul
+        Jabbar Muhsen"), when that name is a mention already resolved to a person."""
+        r = self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)
+        if r is None or r.kind != "person" or root.tag_ not in ("NN", "NNP"):
+            return None
+        names = [c for c in root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        after = root.right_edge.i + 1
+        if after + 1 < len(self.doc) and self.doc[after].text == "," and self.doc[after + 1].ent_type_ == "PERSON":
+            # the parser often makes both subjects of the verb: "The head of X, Abdul Muhsen told ..."
+            name = self.doc[after + 1]
+            while name.i + 1 < len(self.doc) and self.doc[name.i + 1].ent_iob_ == "I":
+                name = self.doc[name.i + 1]
+            if name.head == root.head and name.dep_ == root.dep_:
+                names.append(name)
+        for c in names:
+            ref = next((x for x in self.refs if x.start <= c.i < x.end and x.kind == "person"), None)
+            if ref is not None:
+                return ref.actor_id
+        return None
+
+    def _leader_country(self, tok: Token) -> str | None:
+        """The country of a person named by this word: one named in the story, or a known person
+        (a leader's surname on a body of government)."""
+        same = self.surnames.get(tok.lower_)
+        if same is not None and same in self.actors:
+            return self.actors[same].country
+        known = self._known(tok.text)
+        return known.country if known is not None and known.kind == "person" else None
 
     def _place_country(self, tok: Token) -> str | None:
         a3 = self.countries.lookup(tok.text)
@@ -652,3 +759,71 @@ class ActorLinker:
                 continue
             if ref is not None and tok.sent.start - self.doc[ref.start].sent.start <= 200:
                 self.refs.append(_Ref(tok.i, tok.i + 1, ref.actor_id, "pronoun", tok.i))
+
+
+# ---- first person inside a direct quote ----
+SPEAKER_PRONOUNS = {"i", "me", "my", "mine", "myself"}
+BODY_PRONOUNS = {"we", "us", "our", "ours", "ourselves"}
+
+
+def quoted_first_person(doc: Doc, quotes) -> None:
+    """Inside a direct quote, "I" is its speaker and "we" the body the speaker talks for ("'We did
+    not circulate this list,' Denman said": the European Community he represents). The body of a
+    person is the nearest organization or group named before the quote with the speaker's country
+    and role (the White House for its spokesman), else the speaker's country and role as a group;
+    a speaking organization or group is its own "we". Called by the quotes stage, which finds the
+    speakers; adds pronoun mentions to doc._.mentions and doc._.token_actors for the events stage."""
+    actors = doc._.actors
+    mentions = list(doc._.mentions)
+    taken = {s.start for s, _ in mentions}
+    added = False
+    for q in quotes:
+        speaker = actors.get(q.speaker_id) if q.direct and q.speaker_id else None
+        if speaker is None:
+            continue
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None:
+            continue
+        body: str | None | bool = False  # found lazily: most quotes have no "we"
+        for tok in span:
+            low = tok.lower_
+            if tok.i in taken or tok.pos_ != "PRON" or low not in SPEAKER_PRONOUNS | BODY_PRONOUNS:
+                continue
+            if low in SPEAKER_PRONOUNS:
+                if speaker.kind != "person":
+                    continue
+                aid = speaker.id
+            else:
+                if body is False:
+                    body = _speaker_body(doc, speaker, mentions, q.start)
+                if body is None:
+                    continue
+                aid = body
+            mentions.append((doc[tok.i:tok.i + 1], Mention(tok.idx, tok.idx + len(tok), tok.text, aid, "pronoun")))
+            doc._.token_actors.setdefault(tok.i, []).insert(0, aid)
+            taken.add(tok.i)
+            added = True
+    if added:
+        mentions.sort(key=lambda sm: (sm[0].start, sm[0].end))
+        doc._.mentions = mentions
+
+
+def _speaker_body(doc: Doc, speaker: Actor, mentions, before: int) -> str | None:
+    if speaker.kind != "person":
+        return speaker.id
+    if not speaker.country:
+        return None
+    for span, m in sorted(mentions, key=lambda sm: -sm[1].start):
+        a = doc._.actors.get(m.actor_id)
+        if m.start >= before or a is None or a.kind not in ("organization", "group") or m.how == "pronoun":
+            continue
+        if a.country == speaker.country and (a.role or "") == (speaker.role or ""):
+            return a.id
+    if not speaker.role:
+        return None
+    aid = f"agent:{speaker.country}{speaker.role}"
+    if aid not in doc._.actors:
+        c = kb.countries().by_alpha3.get(speaker.country)
+        doc._.actors[aid] = Actor(aid, f"{c.name if c else speaker.country} {ROLE_NAMES.get(speaker.role, speaker.role)}",
+                                  "group", speaker.country, speaker.role)
+    return aid

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ... import kb
 from ...model import Quote
+from ..actors import quoted_first_person
 from ..syntax import subject_of
 from ..time import reanchor
 
@@ -66,6 +67,7 @@ class QuoteFinder:
         quotes.extend(self._transcript(doc, [(q.start, q.end) for q in quotes]))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
+        quoted_first_person(doc, quotes)
         self._anchor_quoted_times(doc, quotes)
         return doc
 
