@@ -206,3 +206,23 @@ def test_actors_listing_shows_top_aliases_and_all_with_an_option(tmp_path):
     all_aliases = next(r for r in json.loads(every) if r["actor_id"] == "zelenskyy")["aliases"].split("; ")
     assert len(top_aliases) <= 3 and top_aliases[0] == "Zelenskiy"
     assert len(all_aliases) > len(top_aliases)
+
+
+def test_role_nouns_from_the_phoenix_agents_dictionary_code_groups(pipeline):
+    # kb/roles_phoenix.tsv: role nouns the hand-kept roles.tsv lacks ("rustlers" CRM), kb/roles.tsv wins
+    from storyline import kb
+    roles = kb.roles()
+    assert roles["rustler"].role == "CRM" and roles["president"].role == "GOV"
+    a = analyze(pipeline, "Kenyan cattle rustlers raided a village near Baragoi on Sunday.")
+    assert "KENCRM" in {x.code for x in a.actors.values()}
+
+
+def test_local_people_take_the_country_of_the_one_setting_but_officials_do_not(pipeline):
+    a = analyze(pipeline, "Two men robbed a pharmacy in Wichita, Kansas, on Friday. The victim, a clerk, was "
+                          "driven home to Topeka. Officials said the road was closed.", "2009-03-20")
+    codes = {m.text: a.actors[m.actor_id].code for m in a.mentions}
+    assert codes["The victim"] == "USACVL" and codes["Two men"] == "USACVL"
+    assert codes["Officials"] == "GOV"  # never from the places: issue 14
+    # two countries among the places: nobody takes either
+    a = analyze(pipeline, "Two men robbed a pharmacy in Wichita on Friday and fled to Toronto, Canada.", "2009-03-20")
+    assert {a.actors[m.actor_id].code for m in a.mentions if m.text == "Two men"} == {"CVL"}

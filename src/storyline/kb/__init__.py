@@ -96,7 +96,9 @@ class Role:
 @lru_cache(maxsize=1)
 def roles() -> dict[str, Role]:
     out: dict[str, Role] = {}
-    for r in _header_rows("roles.tsv", ["lemma", "role", "kind"]):
+    # hand-kept rows first; the generated Phoenix agent nouns (scripts/build_kb.py) fill in the rest
+    for r in [*_header_rows("roles.tsv", ["lemma", "role", "kind"]),
+              *_header_rows("roles_phoenix.tsv", ["lemma", "role", "kind", "source"])]:
         out.setdefault(r["lemma"].lower(), Role(r["role"], r["kind"]))
     return out
 

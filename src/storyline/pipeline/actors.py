@@ -35,6 +35,7 @@ hence these rules.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -61,6 +62,9 @@ ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "
 # roles of the people and bodies that belong to the story's one nation when the text names no other
 CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
+# roles of the people and bodies of local news that take the country of the story's one setting
+SETTING_SHARE = 0.75
+SETTING_ROLES = {"CVL", "COP", "CRM", "LAB", "HLH", "EDU", "BUS", "MED"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
 ROLE_NAMES = {"GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
@@ -114,6 +118,7 @@ class ActorLinker:
         self.refs: list[_Ref] = []
         self.surnames: dict[str, str] = {}  # surname -> person actor id, within this story
         self.titles: dict[str, set[str]] = {}  # person actor id -> words of the titles given to them
+        self.placed_by_setting: set[str] = set()  # actors whose country came from a place, not the text
         in_ent: set[int] = set()
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -133,6 +138,7 @@ class ActorLinker:
                 self._group(chunk)
         self._pronouns()
         self._only_nation()
+        self._local_setting()
         self._historical_states()
         self.refs.sort(key=lambda r: (r.start, r.end))
         doc._.actors = self.actors
@@ -539,8 +545,10 @@ class ActorLinker:
             owner = self.actors.get(ref.actor_id) if ref else None
             if owner is not None and owner.country:
                 countries.append(owner.country)
+        from_place = False
         if not countries and poss is None and role in LOCAL_ROLES:
             countries += self._clause_place_country(root)
+            from_place = bool(countries)
         if not countries and poss is None and chunk[0].lower_ == "the" and root.tag_ in ("NN", "NNP") \
                 and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person":
             holder = self._titled_before(root)
@@ -563,8 +571,10 @@ class ActorLinker:
             if holder is not None:  # "the Ukrainian President" after "Volodymyr Zelenskiy": the same person
                 self._add(self.actors[holder], chunk, "person", head=root.i)
                 continue
-            self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
-                      "person-role" if singular else "group", head=root.i)
+            aid = self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
+                            "person-role" if singular else "group", head=root.i)
+            if from_place:
+                self.placed_by_setting.add(aid)
 
     def _appositive_person(self, root: Token) -> str | None:
         """The person named in apposition to a person-role noun ("the head of the department, Abdul
@@ -674,8 +684,10 @@ class ActorLinker:
         country ("the armed forces", "villagers") are of that nation: the story's actors name no
         other. Never from the dateline or the places, and not when two nations are named (talks in
         Geneva between two delegations leave "officials" without a country)."""
-        nations = {a.country for a in self.actors.values()
-                   if a.country in self.countries.by_alpha3 and a.role not in ("IGO", "NGO")}
+        # a country given only by where local people were (protesters in Tbilisi) is not the nation
+        # of the story's officials: the text must name it for someone
+        nations = {a.country for a in self.actors.values() if a.country in self.countries.by_alpha3
+                   and a.role not in ("IGO", "NGO") and a.id not in self.placed_by_setting}
         if len(nations) != 1:
             return
         (nation,) = nations
@@ -692,6 +704,40 @@ class ActorLinker:
                 renamed[aid] = new_id
             else:
                 a.country = nation
+        for r in self.refs:
+            r.actor_id = renamed.get(r.actor_id, r.actor_id)
+
+    # ---- local news: one setting ----
+    def _local_setting(self) -> None:
+        """Local news (a shooting in a Kansas town, an outbreak in Peru's hospitals) names its
+        places, not its people's nationality: when every place the story names lies in one country
+        (two place names at least, and three in four of all) and no actor is of another country, the residents, victims,
+        police, criminals and doctors it leaves without a country are of that one. Officials,
+        governments and troops never take it (a meeting in Geneva does not make the delegations
+        Swiss: issue 14), nor anybody when the story names a second country."""
+        countries = [pm.place.country for _, pm in self.doc._.places
+                     if pm.role == "place" and pm.place is not None and pm.place.country]
+        if len(countries) < 2:
+            return
+        setting, n = Counter(countries).most_common(1)[0]
+        if n < 2 or n < SETTING_SHARE * len(countries):  # one stray place (a misread "North") is tolerated
+            return
+        if setting not in self.countries.by_alpha3 or any(
+                a.country not in (None, setting) for a in self.actors.values() if a.role not in ("IGO", "NGO")):
+            return
+        renamed: dict[str, str] = {}
+        for aid, a in list(self.actors.items()):
+            if a.country is not None or a.role not in SETTING_ROLES or a.kind not in ("group", "person"):
+                continue
+            if aid.startswith("agent:"):
+                new_id = f"agent:{setting}{a.role}"
+                c = self.countries.by_alpha3[setting]
+                self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
+                                                     setting, a.role, list(a.aliases)))
+                del self.actors[aid]
+                renamed[aid] = new_id
+            else:
+                a.country = setting
         for r in self.refs:
             r.actor_id = renamed.get(r.actor_id, r.actor_id)
 
