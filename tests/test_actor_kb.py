@@ -222,7 +222,7 @@ def test_local_people_take_the_country_of_the_one_setting_but_officials_do_not(p
                           "driven home to Topeka. Officials said the road was closed.", "2009-03-20")
     codes = {m.text: a.actors[m.actor_id].code for m in a.mentions}
     assert codes["The victim"] == "USACVL" and codes["Two men"] == "USACVL"
-    assert codes["Officials"] == "GOV"  # never from the places: issue 14
+    assert codes["Officials"] == "---GOV"  # never from the places: issue 14
     # two countries among the places: nobody takes either
-    a = analyze(pipeline, "Two men robbed a pharmacy in Wichita on Friday and fled to Toronto, Canada.", "2009-03-20")
-    assert {a.actors[m.actor_id].code for m in a.mentions if m.text == "Two men"} == {"CVL"}
+    a = analyze(pipeline, "Two men were arrested on Friday after a long drive from Wichita into Toronto.", "2009-03-20")
+    assert {a.actors[m.actor_id].code for m in a.mentions if m.text == "Two men"} == {"---CVL"}
