@@ -226,3 +226,22 @@ def test_local_people_take_the_country_of_the_one_setting_but_officials_do_not(p
     # two countries among the places: nobody takes either
     a = analyze(pipeline, "Two men were arrested on Friday after a long drive from Wichita into Toronto.", "2009-03-20")
     assert {a.actors[m.actor_id].code for m in a.mentions if m.text == "Two men"} == {"---CVL"}
+
+
+def test_an_office_wins_over_the_dictionaries_filler_code_on_a_date():
+    # Phoenix dates "ELI" (a notable without office) from birth, around the offices held: the office wins
+    import datetime as dt
+
+    from storyline import kb
+    book = kb.actors()
+    assert book.lookup("Yoweri Museveni", dt.date(1987, 6, 1)).role == "GOV"
+    she = book.lookup("Eduard Shevardnadze", dt.date(1987, 6, 1))
+    assert (she.country, she.role) == ("RUS", "GOV")  # Soviet foreign minister (coded SUN by date)
+    assert book.lookup("Eduard Shevardnadze", dt.date(1995, 6, 1)).country == "GEO"
+
+
+def test_the_house_and_the_senate_are_two_bodies_of_congress(pipeline):
+    a = analyze(pipeline, "The House approved the bill on Tuesday and the Senate rejected it.", "1987-06-02")
+    ids = {m.text: m.actor_id for m in a.mentions}
+    assert ids["House"] != ids["Senate"]
+    assert {a.actors[ids["House"]].code, a.actors[ids["Senate"]].code} == {"USALEG"}
