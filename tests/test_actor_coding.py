@@ -101,3 +101,22 @@ def test_a_country_modifying_an_act_or_a_relation_is_an_actor(pipeline):
     # on goods and places the same words are no actor
     _, ms = mentions(pipeline, "The tanker carried Iranian oil to a Japanese port on Monday.")
     assert not [t for t, _, _ in ms if t in ("Iranian", "Japanese")]
+
+
+def test_a_definite_title_fits_the_one_person_whose_whole_title_it_is(pipeline):
+    _, ms = mentions(pipeline, "Lieutenant General Anton Berg met Secretary General Javier Perez de Cuellar on "
+                               "Monday. The Secretary General said he would call the council.", date="1987-10-19")
+    ids = {text: aid for text, aid, _ in ms}
+    assert ids["The Secretary General"] == ids["Javier Perez de Cuellar"] == ids["he"]
+
+
+def test_the_longest_role_phrase_in_an_organizations_name_gives_its_role(pipeline):
+    _, ms = mentions(pipeline, "The state-owned Zambia Broadcasting Corporation said the road was closed.")
+    assert ("Zambia Broadcasting Corporation", "ZMBMED") in [(t, c) for t, _, c in ms]
+
+
+def test_staff_named_by_the_last_word_of_a_body_named_before_belong_to_it(pipeline):
+    _, ms = mentions(pipeline, "The European Community Commission rejected the plan. Commission officials said "
+                               "talks would go on.", date="1987-03-20")
+    codes = {t: c for t, _, c in ms}
+    assert codes["Commission officials"] == "IGOEUR"

@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from rapidfuzz import fuzz, process
 from spacy.language import Language
@@ -132,6 +133,15 @@ class ActorLinker:
             if pm.role == "actor" or span.root.dep_ == "poss" or self._country_argument(span, pm):
                 self._place_agent(span, pm)
                 in_ent.update(range(span.start, span.end))
+        placed = {i for span, _ in doc._.places for i in range(span.start, span.end)}
+        for ent in doc.ents:
+            # a country name the places stage left out (it keeps places, not participants): as a
+            # participant it is still the country ("a golden future for the Philippines")
+            if ent.label_ == "GPE" and not any(i in placed or i in in_ent for i in range(ent.start, ent.end)):
+                unplaced = SimpleNamespace(place=None, role="place")
+                if self._country_name(ent, unplaced) and self._country_argument(ent, unplaced):
+                    self._place_agent(ent, unplaced)
+                    in_ent.update(range(ent.start, ent.end))
         self._event_noun_countries(in_ent)
         for chunk in doc.noun_chunks:
             if chunk.root.i not in in_ent:
@@ -346,7 +356,11 @@ class ActorLinker:
         else:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
             country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
-            role = next((self.roles[t.lemma_.lower()].role for t in ent if t.lemma_.lower() in self.roles), None)
+            # the longest role phrase in the name: "Kenya Broadcasting Corporation" is media (broadcasting
+            # corporation), not a business (corporation)
+            words = [t for t in ent if not t.is_space]
+            known_role = self._longest(words, self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
+            role = known_role.role if known_role else None
             # a body inside a known one ("Senate Finance Committee", "European Community Commission"):
             # the known body's country and role
             inner = self._longest([t for t in ent if not t.is_space], lambda s: (lambda k: k if k is not None and
@@ -504,6 +518,13 @@ class ActorLinker:
             return
         countries: list[str] = []
         org = self._modifier_org(root)
+        if org is None:  # "Commission officials" after "the European Community Commission"
+            for t in root.children:
+                if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < root.i:
+                    earlier = self._named_org_before(self.doc[t.i:t.i + 1], t.text)
+                    if earlier is not None and self.actors[earlier].country:
+                        org = self.actors[earlier]
+                        break
         if org is not None:  # "Senate leaders", "Commission officials", "Pentagon officials"
             countries.append(org.country)
             if org.role in ORG_ROLES_FOR_STAFF or role == "GOV":
@@ -666,6 +687,11 @@ class ActorLinker:
         word = root.lemma_.lower()
         named = {r.actor_id for r in self.refs if r.kind == "person" and r.end <= root.i}
         fits = [i for i in named if word in self.titles.get(i, ())]
+        if len(fits) > 1:
+            # "the Secretary General" after "Lieutenant General Walters" and "Secretary General Perez
+            # de Cuellar": every word of the title must fit
+            words = {t.lemma_.lower() for t in root.subtree if t.i <= root.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
+            fits = [i for i in fits if words <= self.titles.get(i, set())]
         return fits[0] if len(fits) == 1 else None
 
     def _title_holder(self, chunk: Span, country: str | None, role: str) -> str | None:
