@@ -120,3 +120,13 @@ def test_staff_named_by_the_last_word_of_a_body_named_before_belong_to_it(pipeli
                                "talks would go on.", date="1987-03-20")
     codes = {t: c for t, _, c in ms}
     assert codes["Commission officials"] == "IGOEUR"
+
+
+def test_they_is_a_plural_group_and_it_a_body_named_lately(pipeline):
+    _, ms = mentions(pipeline, "Cattle rustlers raided a farm near Baragoi on Sunday, the Kenya Broadcasting "
+                               "Corporation said. They stole 300 cows.")
+    ids = {text: aid for text, aid, _ in ms}
+    assert ids["They"] == ids["Cattle rustlers"]
+    # and no actor for the farm or the village the Phoenix agents list codes for its people
+    _, ms = mentions(pipeline, "Gunmen attacked a village near Baragoi on Sunday.")
+    assert "a village" not in {text for text, _, _ in ms}

@@ -68,6 +68,8 @@ SETTING_SHARE = 0.75
 SETTING_ROLES = {"CVL", "COP", "CRM", "LAB", "HLH", "EDU", "BUS", "MED"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+SINGULAR_THING_PRONOUNS = {"it", "its"}
 ROLE_NAMES = {"GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
               "COP": "police", "JUD": "judiciary", "MED": "media", "BUS": "business", "SPY": "intelligence",
               "IGO": "international organization", "NGO": "non-governmental organization", "REF": "refugees",
@@ -805,6 +807,15 @@ class ActorLinker:
         cands = [r for r in self.refs if r.end <= tok.i and r.kind in kinds]
         if not cands:
             return None
+        if tok.lower_ in PLURAL_PRONOUNS | SINGULAR_THING_PRONOUNS:
+            # number: "they" is a plural group named lately ("the rustlers"), "it"/"its" a body or a
+            # country; the other kinds stay possible when the last two sentences name none
+            plural = tok.lower_ in PLURAL_PRONOUNS
+            recent = [r for r in cands if self._sentences_between(r.start, tok.i) <= 1]
+            plural_head = lambda r: self.doc[r.head].tag_ in ("NNS", "NNPS")  # noqa: E731
+            fitting = [r for r in recent if (r.kind == "group" and plural_head(r)) == plural]
+            if fitting:
+                cands = fitting
         by_sent: dict[int, list[_Ref]] = {}
         for r in cands:
             by_sent.setdefault(self.doc[r.start].sent.start, []).append(r)
@@ -816,6 +827,10 @@ class ActorLinker:
                 return max(own or refs, key=lambda r: r.end)
             return max(subjects, key=lambda r: r.end) if subjects else max(refs, key=lambda r: r.end)
         return None
+
+    def _sentences_between(self, start: int, end: int) -> int:
+        """How many sentence starts lie after token `start` up to token `end`."""
+        return sum(1 for t in self.doc[start + 1:end + 1] if t.is_sent_start)
 
     def _pronouns(self) -> None:
         for tok in self.doc:
