@@ -130,3 +130,12 @@ def test_they_is_a_plural_group_and_it_a_body_named_lately(pipeline):
     # and no actor for the farm or the village the Phoenix agents list codes for its people
     _, ms = mentions(pipeline, "Gunmen attacked a village near Baragoi on Sunday.")
     assert "a village" not in {text for text, _, _ in ms}
+
+
+def test_forces_a_state_sends_or_withdraws_are_its_own_but_not_those_it_attacks(pipeline):
+    _, ms = mentions(pipeline, "Norway has criticized Denmark for sending naval forces into the strait. "
+                               "Chile withdrew troops from the border on Monday.")
+    codes = {t: c for t, _, c in ms}
+    assert codes["naval forces"] == "DNKMIL" and codes["troops"] == "CHLMIL"
+    _, ms = mentions(pipeline, "Peru attacked forces near the border on Monday, Chile said.")
+    assert dict((t, c) for t, _, c in ms)["forces"] == "---MIL"

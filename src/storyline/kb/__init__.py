@@ -134,6 +134,12 @@ def not_actors() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def deploy_verbs() -> frozenset[str]:
+    """Verbs whose subject commands the forces that are their object: kb/deploy_verbs.tsv."""
+    return frozenset(r["lemma"].lower() for r in _header_rows("deploy_verbs.tsv", ["lemma"]))
+
+
+@lru_cache(maxsize=1)
 def relation_nouns() -> frozenset[str]:
     """Nouns of relations between actors ("war", "relations", "contacts"): kb/relation_nouns.tsv."""
     return frozenset(r["lemma"].lower() for r in _header_rows("relation_nouns.tsv", ["lemma", "note"]))

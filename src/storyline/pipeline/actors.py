@@ -45,6 +45,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import kb
 from ..model import Actor, Mention
+from .syntax import subject_of
 
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "premier", "minister", "prime", "sen", "rep"}
 DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
@@ -106,6 +107,7 @@ class ActorLinker:
         self.historical = kb.historical_countries()
         self.triggers = kb.triggers()
         self.relation_nouns = kb.relation_nouns()
+        self.deploy_verbs = kb.deploy_verbs()
         # transliteration variants are looked for among the hand-kept and user people only
         # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
         self.fuzzy_keys: dict[str, list[str]] = {}
@@ -568,6 +570,10 @@ class ActorLinker:
             owner = self.actors.get(ref.actor_id) if ref else None
             if owner is not None and owner.country:
                 countries.append(owner.country)
+        if not countries and poss is None and role in ("MIL", "COP", "SPY"):
+            owner = self._commanding_state(root)
+            if owner:  # "the United States for sending naval forces into the Gulf"
+                countries.append(owner)
         from_place = False
         if not countries and poss is None and role in LOCAL_ROLES:
             countries += self._clause_place_country(root)
@@ -598,6 +604,25 @@ class ActorLinker:
                             "person-role" if singular else "group", head=root.i)
             if from_place:
                 self.placed_by_setting.add(aid)
+
+    def _commanding_state(self, root: Token) -> str | None:
+        """The country of the state that sends, deploys or withdraws these forces: the subject of a
+        verb of kb/deploy_verbs.tsv of which they are the object ("Iran withdrew troops"), or, for a
+        verb without a subject inside a prepositional clause ("criticized the United States for
+        sending naval forces"), the object of the verb that governs it."""
+        verb = root.head
+        if root.dep_ != "dobj" or verb.lemma_.lower() not in self.deploy_verbs:
+            return None
+        who = subject_of(verb)
+        if who is None and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            who = next((c for c in verb.head.head.children if c.dep_ == "dobj"), None)
+        if who is None:
+            return None
+        ref = next((r for r in self.refs if r.start <= who.i < r.end), None)
+        actor = self.actors.get(ref.actor_id) if ref is not None else None
+        if actor is None or not actor.country or actor.country not in self.countries.by_alpha3:
+            return None
+        return actor.country if actor.kind == "country" or actor.role in ("GOV", "MIL") else None
 
     def _appositive_person(self, root: Token) -> str | None:
         """The person named in apposition to a person-role noun ("the head of the department, Abdul
