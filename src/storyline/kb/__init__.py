@@ -14,7 +14,7 @@ from importlib import resources
 from . import actorbook
 from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
 
-KB_VERSION = "2026.11.7"
+KB_VERSION = "2026.11.8"
 
 
 def _rows(name: str) -> list[dict[str, str]]:

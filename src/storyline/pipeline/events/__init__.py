@@ -172,7 +172,12 @@ class EventCoder:
         date = self.where.date(ctx, tok)
         domain = d.domain or self.guards.domain(ctx, tok, source_ids, target_ids) or "political"
         sent = tok.sent
-        quote_index = next((i for i, q in enumerate(ctx.doc._.quotes) if q.start <= tok.idx < q.end), None)
+        # the attribution stating the event: the one whose content holds the trigger, or whose cue it is
+        # ("X accused Y of ...")
+        quotes = ctx.doc._.quotes
+        quote_index = next((i for i, q in enumerate(quotes) if q.start <= tok.idx < q.end), None)
+        if quote_index is None:
+            quote_index = next((i for i, q in enumerate(quotes) if q.cue_start == tok.idx), None)
         confidence = d.confidence if d.confidence is not None else (
             0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") + 0.1 * (tok.pos_ == "VERB"))
         pairs = [(s, t) for s in (source_ids or [None]) for t in (target_ids or [None]) if s != t or s is None]
