@@ -72,7 +72,7 @@ class _Batch:
 
 class WorkerPool:
     def __init__(self, jobs: int, make_pipeline: Callable[[], Pipeline] = Pipeline, timeout: float | None = None,
-                 load_timeout: float = 300.0):
+                 load_timeout: float = 900.0):
         self.jobs = max(1, jobs)
         self.make_pipeline = make_pipeline
         self.timeout = timeout

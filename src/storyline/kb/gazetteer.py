@@ -34,6 +34,7 @@ where a pickled dict of a million names would cost seconds at every start.
 """
 from __future__ import annotations
 
+import fcntl
 import math
 import os
 import re
@@ -358,5 +359,11 @@ def gazetteer() -> Gazetteer:
     path = cache_dir() / f"gazetteer-{GAZETTEER_VERSION}.sqlite"
     with _BUILD_LOCK:
         if not path.exists():
-            _build(path)
+            # ingest workers start together: one builds the index, the others wait for it
+            # instead of each building their own copy on the same cores
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not path.exists():
+                    _build(path)
     return Gazetteer(path)
