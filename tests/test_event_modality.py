@@ -43,3 +43,9 @@ def test_categories_beyond_the_example(pipeline):
     }
     for text, typ in cases.items():
         assert typ in [e[0] for e in coded(pipeline, text)], text
+
+
+def test_an_obligation_with_no_speech_verb_found_is_no_request(pipeline):
+    """When the parser finds no speech verb above a "should" (it may read "Trump claims" as a
+    name), there is no requester: no event, and no crash."""
+    assert coded(pipeline, "Still, Trump claims that he should be the candidate.") == []

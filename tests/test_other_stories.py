@@ -31,8 +31,10 @@ def test_tbilisi_riot_is_not_a_person(tbilisi):
 
 
 def test_tbilisi_quote(tbilisi):
-    direct = [q for q in tbilisi.quotes if q.direct]
+    direct = [q for q in tbilisi.quotes if q.direct and not q.scare]
     assert len(direct) == 1
+    # the quoted term ("a law on 'foreign agents'") is kept, flagged as a scare quote
+    assert [q.text for q in tbilisi.quotes if q.scare] == ["foreign agents"]
     assert direct[0].speaker_id == "person:nino-lomjaria"
     assert "teacher" in direct[0].speaker_description
 

@@ -34,7 +34,7 @@ def test_gazetteer_has_towns_subdivisions_and_features():
     parish = gaz.candidates("Rapides Parish")[0]
     assert (parish.feature_code, parish.admin1) == ("ADM2", "Louisiana")
     state = next(p for p in gaz.candidates("Louisiana") if p.feature_code == "ADM1")
-    assert 29 < state.lat < 33 and -94 < state.lon < -89  # a point inside the state, from its towns
+    assert 29 < state.lat < 33 and -94 < state.lon < -89  # a point inside the state (its polygon's centroid)
     assert gaz.candidates("Kiev")[0].name == "Kyiv"
     river = gaz.candidates("Dnipro River")[0]
     assert (river.name, river.feature_code) == ("Dnieper River", "STM")
@@ -227,3 +227,87 @@ def test_the_event_place_is_the_most_specific_the_clause_supports(pipeline):
     _, a = places_of(pipeline, "Russian forces attacked villages in southern Ukraine near Snihurivka.", "2022-11-15")
     attack = next(e for e in a.events if e.trigger == "attacked")
     assert (attack.place_name, attack.place_rule) == ("Snihurivka", "preposition")
+
+
+# ---- coverage, round 2: subdivision points, postal localities, demonyms, abbreviations ----
+
+def test_gazetteer_reads_abbreviated_words_in_full():
+    from storyline.kb.gazetteer import normalize
+
+    assert normalize("Mt. Vernon") == normalize("Mount Vernon") == "mount vernon"
+    assert normalize("Ft. Worth") == "fort worth"
+    assert normalize("Cass Co.") == "cass county" and normalize("Union Twp.") == "union township"
+    assert normalize("Monte Carlo") == "monte carlo"  # a word that only starts like one is left alone
+
+
+def test_subdivision_points_come_from_their_polygons():
+    import sqlite3
+
+    from storyline.kb.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    ontario = next(p for p in gaz.candidates("Ontario") if p.feature_code == "ADM1")
+    # the middle of Ontario's area (GeoNames: 49.25N 84.5W), not of its southern towns (~45N)
+    assert 48 < ontario.lat < 52 and -89 < ontario.lon < -82
+    con = sqlite3.connect(f"file:{gaz.path}?mode=ro", uri=True)
+    (point,) = con.execute("SELECT point FROM places WHERE geonameid = ?", (ontario.geonameid,)).fetchone()
+    assert point == "natural-earth"
+    # ISO 3166-2 writes "Dagestan, Respublika"; news writes "Dagestan"
+    assert any(p.feature_code == "ADM1" and p.country == "RUS" for p in gaz.candidates("Dagestan"))
+
+
+def test_a_country_without_a_point_gets_one_from_its_towns():
+    from storyline.kb.gazetteer import gazetteer
+
+    palestine = next(p for p in gazetteer().candidates("Palestine") if p.feature_code == "PCLI")
+    assert 31 < palestine.lat < 33 and 34 < palestine.lon < 36
+
+
+def test_postal_localities_are_in_the_gazetteer():
+    from storyline.kb.gazetteer import POSTAL_ID_BASE, gazetteer
+
+    bynum = [p for p in gazetteer().candidates("Bynum") if p.admin1 == "Montana"]
+    assert bynum and bynum[0].feature_code == "PPLL" and bynum[0].admin2 == "Teton County"
+    assert POSTAL_ID_BASE - 1_000_000_000 < bynum[0].geonameid <= POSTAL_ID_BASE  # storyline's own id
+
+
+def test_a_postal_village_is_read_from_context(pipeline):
+    # Bynum, Montana (an unincorporated community, no GeoNames cities500 entry) among its namesakes
+    found, _ = places_of(pipeline, "A grass fire near Bynum in Teton County, Montana, forced ranchers to move "
+                                   "their cattle on Tuesday.")
+    assert (found["Bynum"].place.admin1, found["Bynum"].place.feature_code) == ("Montana", "PPLL")
+
+
+def test_plural_and_subdivision_demonyms(pipeline):
+    from storyline import kb
+    from storyline.kb.gazetteer import gazetteer
+    from storyline.pipeline.places.candidates import CandidateFinder, subdivision_abbreviations
+
+    finder = CandidateFinder(gazetteer(), kb.countries(), subdivision_abbreviations())
+    cands, via = finder.lookup("Canadians")
+    assert via == "demonym" and cands[0].place.feature_code == "PCLI" and cands[0].place.country == "CAN"
+    cands, via = finder.lookup("Ohioans")
+    assert via == "demonym" and (cands[0].place.name, cands[0].place.feature_code) == ("Ohio", "ADM1")
+    _, a = places_of(pipeline, "Texans lined up for water in Houston after the freeze.")
+    kinds = {p.text: (p.kind, p.place.name if p.place else None) for p in a.places}
+    assert kinds["Texans"] == ("demonym", "Texas")
+
+
+def test_subdivision_abbreviations_outside_the_us(pipeline):
+    from storyline.pipeline.places.candidates import subdivision_abbreviations
+
+    abbreviations = subdivision_abbreviations()
+    assert abbreviations["B.C."] == "British Columbia" and abbreviations["NSW"] == "New South Wales"
+    assert abbreviations["Calif"] == "California" and abbreviations["W. Va."] == "West Virginia"
+    assert "La" not in abbreviations  # a bare two-letter word is no abbreviation
+    found, _ = places_of(pipeline, "Smoke from the fires reached Richmond, B.C., on Thursday.")
+    assert found["Richmond"].place.country == "CAN"
+
+
+def test_a_lake_and_a_square_are_places(pipeline):
+    found, _ = places_of(pipeline, "Fishermen on Lake Baikal said the ice was thinner than in any winter they "
+                                   "remembered.")
+    assert found["Lake Baikal"].place.feature_code == "LK" and found["Lake Baikal"].place.country == "RUS"
+    found, _ = places_of(pipeline, "Thousands gathered in Tahrir Square on Friday to protest.")
+    square = found["Tahrir Square"].place
+    assert square.feature_class == "S" and square.country == "EGY"

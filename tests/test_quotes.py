@@ -105,3 +105,75 @@ def test_nested_quote_stays_inside_its_outer_quote(pipeline):
     q = _one(quotes, direct=True)
     assert q.text.startswith("The soldier told me, ‘Leave now") and q.text.endswith("and so I left,")
     assert q.speaker_text == "Olena Kovalenko"
+
+
+@pytest.mark.parametrize("text,cue,content,speaker", [
+    ("Senator Tom Harlan called for a ban on assault weapons.", "called for", "a ban on assault weapons",
+     "Tom Harlan"),
+    ("The mayor wants to raise taxes next year.", "wants", "to raise taxes next year", "The mayor"),
+    ("Lowell plans to start a campaign for pickle awareness.", "plans", "to start a campaign for pickle awareness",
+     "Lowell"),
+])
+def test_attributions_beyond_speech_verbs(pipeline, text, cue, content, speaker):
+    """PolNeAR's attributions: intentions, demands and support as well as speech."""
+    q = _one(_quotes(pipeline, text), cue=cue)
+    assert (q.text, q.speaker_text, q.direct) == (content, speaker, False)
+
+
+def test_scare_and_title_quotes_are_kept_and_flagged(pipeline):
+    quotes = _quotes(pipeline, "The rally was the group’s “victory,” and its leader appeared on “Meet the Press.”")
+    assert [(q.text, q.scare) for q in quotes if q.direct] == [("victory,", True), ("Meet the Press.", True)]
+
+
+def test_short_and_single_mark_quotes_with_a_speaker(pipeline):
+    short = _one(_quotes(pipeline, "“Absolutely,” she said."), direct=True)
+    assert (short.speaker_text, short.scare) == ("she", False)
+    single = _one(_quotes(pipeline, "‘We will win this fight,’ said Smith."), direct=True)
+    assert (single.text, single.speaker_text) == ("We will win this fight,", "Smith")
+
+
+def test_pronoun_speaker_resolves_to_the_actor(pipeline):
+    quotes = _quotes(pipeline, "Senator Jane Doe spoke to reporters on Monday. “We will not back down,” she said.")
+    q = _one(quotes, direct=True)
+    assert q.speaker_text == "she" and q.speaker_id == "person:jane-doe"
+
+
+def test_the_full_speaker_noun_phrase(pipeline):
+    q = _one(_quotes(pipeline, "Victor Wan, an analyst at South Johore Securities, said the market would fall."),
+             cue="said")
+    assert q.speaker_text == "Victor Wan"
+    assert q.speaker_phrase == "Victor Wan, an analyst at South Johore Securities"
+
+
+def test_attributions_are_not_nested(pipeline):
+    """Only the outer attribution counts: Jones's saying is part of what Smith criticized."""
+    quotes = _quotes(pipeline, "Smith criticized Jones for saying that taxes should rise.")
+    assert [(q.speaker_text, q.text) for q in quotes] == [("Smith", "Jones for saying that taxes should rise")]
+
+
+def test_an_accusation_cue_links_its_event(pipeline):
+    a = pipeline.analyze(Story(text="Ukraine accused Russia of shelling the nuclear plant.", date=dt.date(2022, 11, 15)))
+    accuse = next(e for e in a.events if e.plover_type == "ACCUSE")
+    assert a.quotes[accuse.quote_index].cue == "accused Russia"
+
+
+def test_a_that_clause_under_the_addressee_is_the_content(pipeline):
+    """"told a group of farmers that ...": the parser may hang the clause on the addressee as a
+    relative clause; a relative clause never opens with the mark "that", so it is what was told."""
+    quotes = _quotes(pipeline, "The minister told a group of farmers that they “had saved the harvest”.")
+    q = _one(quotes, direct=True)  # it closes on the minister's own words, so it counts as direct
+    assert q.text == "that they “had saved the harvest”" and q.speaker_text == "The minister"
+    assert len(quotes) == 1
+
+
+def test_a_cue_right_before_a_quote_and_a_bare_date(pipeline):
+    yelled = _one(_quotes(pipeline, "A guard at the gate yelled “Stay back from the fence!” at the crowd."), direct=True)
+    assert yelled.cue == "yelled" and yelled.speaker_phrase == "A guard at the gate"
+    assert not [q for q in _quotes(pipeline, "The envoy spoke Tuesday.") if q.text == "Tuesday"]
+
+
+def test_a_short_verbless_term_without_a_speaker_is_a_scare_quote(pipeline):
+    quotes = _quotes(pipeline, "Police closed the roads around the “green zone” on Monday.")
+    assert [(q.text, q.scare) for q in quotes if q.direct] == [("green zone", True)]
+    said = _one(_quotes(pipeline, "“Enemy influence,” the mayor said."), direct=True)
+    assert not said.scare and said.speaker_text == "the mayor"

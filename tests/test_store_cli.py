@@ -1,4 +1,5 @@
 """The database and the command line: idempotent writes, resumable ingest, listings, export."""
+import datetime as dt
 import json
 import shutil
 
@@ -153,3 +154,16 @@ def test_a_schema_1_database_migrates_and_keeps_its_rows(tmp_path):
     assert row == [("old words", None, None)]
     assert "addressee" in [d[0] for d in store.con.execute("SELECT * FROM quote_rows").description]
     store.close()
+
+
+def test_quote_rows_carry_scare_flag_and_speaker_phrase(tmp_path, pipeline):
+    from storyline.model import Story
+
+    text = ("Victor Wan, an analyst at South Johore Securities, said the market would fall. The rally was the "
+            "group’s “victory.”")
+    store = Store(tmp_path / "q.duckdb")
+    store.write([pipeline.analyze(Story(text=text, date=dt.date(2022, 11, 15)))])
+    rows = store.query("SELECT text, scare, speaker_phrase FROM quote_rows ORDER BY quote_no")[1]
+    store.close()
+    assert ("the market would fall", False, "Victor Wan, an analyst at South Johore Securities") in rows
+    assert ("victory.", True, None) in rows

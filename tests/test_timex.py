@@ -226,3 +226,10 @@ def test_creation_date_edges(text, anchor, tense, value):
 ])
 def test_halves_ranges_and_the_current_quarter(text, value):
     assert normalize(text, dt.date(1989, 10, 26), tense=None).value == value
+
+
+def test_year_ago_quarters_and_periods():
+    a = dt.date(1989, 10, 26)
+    assert normalize("the year-ago third quarter", a).value == "1988-Q3"
+    assert normalize("a three-year period", a).value == "P3Y"
+    assert normalize("at least the past 18 months", a).value == "P18M"

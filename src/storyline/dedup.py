@@ -51,6 +51,7 @@ class Settings:
     relative_slack_days: int
     stated_slack_days: int
     max_cluster_days: int
+    require_evidence: float  # how many of (source, target, clause place) a joining mention must share
     state_roles: frozenset[str]
     groups: dict[str, str]  # PLOVER type -> its group's name
     symmetric: frozenset[str]
@@ -77,13 +78,14 @@ def settings() -> Settings:
             values[key] = value
     ints = {k: int(values[k]) for k in ("likely_lookback_days", "reported_window_days", "future_window_days",
                                          "relative_slack_days", "stated_slack_days", "max_cluster_days")}
-    return Settings(**ints, state_roles=frozenset(lists["state_roles"]), groups=groups,
+    return Settings(**ints, require_evidence=float(values["require_evidence"]), state_roles=frozenset(lists["state_roles"]), groups=groups,
                     symmetric=frozenset(lists["symmetric"]), statement=frozenset(lists["statement"]))
 
 
 def _known(code: str | None) -> str | None:
-    """An actor code that names someone: not empty, not the unknown-country placeholder alone."""
-    if not code or code.strip("-") == "":
+    """An actor code that says who: its country part is known. "---" and "---BUS" (some firm) do
+    not tell one actor from another, so two such sides are no evidence of one event."""
+    if not code or code[:3].strip("-") == "":
         return None
     return code
 
@@ -175,6 +177,14 @@ def _sides_agree(a: str | None, b: str | None, s: Settings) -> bool:
     return not ra or not rb or (ra in s.state_roles and rb in s.state_roles)
 
 
+def _shared(a: str | None, b: str | None) -> float:
+    """How much one side of two mentions says they are one event: the same code 1, the same
+    country with other roles 0.5 ("USAGOV" and "USA" are a country's many acts), unknown 0."""
+    if a is None or b is None or _country(a) != _country(b):
+        return 0.0
+    return 1.0 if a == b else 0.5
+
+
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -253,6 +263,7 @@ class Cluster:
         gap = _gap((lo, hi), when)
         src, tgt = m.sides(s)
         exact = 0
+        shared_src = shared_tgt = 0.0
         for other in self.mentions[:8]:  # the first reports define the event
             o_src, o_tgt = other.sides(s)
             if not (_sides_agree(src, o_src, s) and _sides_agree(tgt, o_tgt, s)):
@@ -261,9 +272,13 @@ class Cluster:
                     and m.source_id != other.source_id:
                 return None  # another speaker's words
             exact += (src is not None and src == o_src) + (tgt is not None and tgt == o_tgt)
+            shared_src = max(shared_src, _shared(src, o_src))
+            shared_tgt = max(shared_tgt, _shared(tgt, o_tgt))
         place = [_places_agree(m, other) for other in self.mentions[:8]]
         if any(p is False for p in place):
             return None
+        if shared_src + shared_tgt + any(place) < s.require_evidence:
+            return None  # too little in common beyond type and days: "a firm agreed" twice is not one event
         return 1.0 + 0.5 * any(place) + 0.1 * exact / min(8, len(self.mentions)) - 0.05 * gap
 
 

@@ -155,6 +155,11 @@ class Quote(Span):
     speaker_start: int | None = None  # where the speaker is named in the text (the subject of the cue)
     speaker_end: int | None = None
     addressee: str | None = None  # "told reporters", "said in an interview with CNN"
+    scare: bool = False  # a quoted single word or name with no speaker: distance or a title, not speech
+    speaker_phrase: str | None = None  # the source's full noun phrase ("Victor Wan, an analyst at ...")
+    speaker_phrase_start: int | None = None
+    speaker_phrase_end: int | None = None
+    cue_start: int | None = None  # where the cue word is ("said", "according to", "called for")
 
 
 @dataclass

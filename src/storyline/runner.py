@@ -124,6 +124,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, pipeline: Pipeline | 
 
         if jobs:
             pool = WorkerPool(jobs, make_pipeline or Pipeline, timeout=timeout)
+            pool.on_idle = lambda: store.yield_to_readers(lock)
         else:
             t0 = time.monotonic()
             pool = _InProcess(pipeline or default_pipeline())

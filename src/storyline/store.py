@@ -144,6 +144,19 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE place_mentions ADD COLUMN kind VARCHAR DEFAULT 'toponym';
     """,
+    # 8: quotes: scare quotes kept but flagged, the speaker's full noun phrase, where the cue is (issue 19)
+    """
+    ALTER TABLE quotes ADD COLUMN scare BOOLEAN DEFAULT false;
+    ALTER TABLE quotes ADD COLUMN speaker_phrase VARCHAR;
+    ALTER TABLE quotes ADD COLUMN speaker_phrase_start INTEGER;
+    ALTER TABLE quotes ADD COLUMN speaker_phrase_end INTEGER;
+    ALTER TABLE quotes ADD COLUMN cue_start INTEGER;
+    CREATE OR REPLACE VIEW quote_rows AS
+        SELECT q.story_id, q.quote_no, s.date AS story_date, q.speaker_id, a.name AS speaker_name, a.code AS speaker_code,
+               q.speaker_text, q.speaker_phrase, q.speaker_description, q.cue, q.addressee, q.direct, q.scare,
+               q.speech_date, q.text
+        FROM quotes q JOIN stories s USING (story_id) LEFT JOIN actors a ON a.actor_id = q.speaker_id;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 CHILD_TABLES = ["mentions", "times", "place_mentions", "quotes", "events", "event_links"]
@@ -502,7 +515,9 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
                                       speaker_id=q.speaker_id, speaker_text=q.speaker_text,
                                       speaker_description=q.speaker_description, cue=q.cue, speech_date=q.date,
                                       speaker_start=q.speaker_start, speaker_end=q.speaker_end,
-                                      addressee=q.addressee))
+                                      addressee=q.addressee, scare=q.scare, speaker_phrase=q.speaker_phrase,
+                                      speaker_phrase_start=q.speaker_phrase_start,
+                                      speaker_phrase_end=q.speaker_phrase_end, cue_start=q.cue_start))
         for i, e in enumerate(a.events):
             out["events"].append(dict(
                 story_id=sid, event_no=i, plover_type=e.plover_type, plover_mode=e.plover_mode, cameo=e.cameo,

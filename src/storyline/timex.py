@@ -66,7 +66,8 @@ _APPROX = (r"(?:(?:about|nearly|almost|more than|less than|fewer than|over|at le
 # Before a plain duration TimeML keeps the words that bound it ("nearly", "more than", "at least")
 # and leaves out prepositions and adverbs ("about", "over", "within", "only"): TimeBank and AQUAINT
 # agree on it ("about five hours" -> "five hours").
-_BOUND = r"(?:(?:nearly|almost|more than|less than|fewer than|at least|at most|up to|no more than|no less than) )?"
+_BOUND_WORDS = r"(?:nearly|almost|more than|less than|fewer than|at least|at most|up to|no more than|no less than)"
+_BOUND = rf"(?:{_BOUND_WORDS} )?"
 _CLOCK = r"(?:\d{1,2}(?::\d{2})? ?[ap]\.?m\.?|\d{1,2}:\d{2}|noon|midnight|midday)"
 _TZ = r"(?: \(?(?:est|edt|cst|cdt|mst|mdt|pst|pdt|gmt|utc|bst|cet|cest|local time)\)?)?"
 _DAYWORD = rf"(?:today|yesterday|tomorrow|tonight|{_WD}(?: \(?\d{{1,2}}\)?)?)"
@@ -423,6 +424,10 @@ def _r_year_period(m, a, d, r):  # the 1988 quarter, the 1989 period: the quarte
     if r is not None and r.is_calendar and (q := re.match(r"\d{4}-Q(\d)", r.value)):
         return Timex("DATE", f"{m[1]}-Q{q[1]}", "quarter", anaphoric=True)
     return Timex("DATE", m[1], "year")
+
+
+def _r_year_ago_quarter(m, a, d, r):  # the year-ago third quarter
+    return Timex("DATE", f"{a.year - 1:04d}-Q{ORDINALS[m[1]]}", "quarter")
 
 
 def _r_year_earlier(m, a, d, r):
@@ -783,7 +788,7 @@ _RULE_TABLE = [
      _r_century, THE),
     (rf"(?:(last|this|next|coming|past) )?(spring|summer|autumn|fall|winter)(?:,? (?:of )?(\d{{4}}|{_SPELLED_YEAR}))?",
      _r_season, THE),
-    (rf"(?:(?P<y>{_YEAR})(?:'s)? |(?P<rel>last|this|next) year's )?(?:its |a )?(?:fiscal[- ])?(?:(?:flat|strong|weak|"
+    (rf"(?:(?P<y>{_YEAR})(?:'s)? |(?P<rel>last|this|next) year's )?(?:a )?(?:fiscal[- ])?(?:(?:flat|strong|weak|"
      rf"disappointing|record) )?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[- ](?:fiscal[- ])?quarter"
      rf"(?: of (?:fiscal )?(?P<y2>{_YEAR}))?", _r_quarter, THE),
     (rf"(first|second|last|latter) half(?: of (?:fiscal )?(?:({_YEAR})|(the year|this year)))?", _r_half, NEED_THE),
@@ -795,6 +800,10 @@ _RULE_TABLE = [
     (rf"({_YEAR}) (quarter|period)", _r_year_period, THE),
     (r"(a|one) (year) (?:earlier|ago|before)", _r_year_earlier, AS_IS),
     (r"()year-(?:earlier|ago)(?: (quarter|period|year))?", _r_year_earlier, THE),
+    (r"year-(?:earlier|ago) (first|second|third|fourth) quarter", _r_year_ago_quarter, THE),
+    (rf"year-(?:earlier|ago) ({_NUM}) (months|weeks)", lambda m, a, d, r: _r_duration(m, a, d, r), THE),
+    (rf"(?:a |an )?({_NUM})[- ]({_UNIT_SG})[- ](?:long )?(?:period|span|stretch|term|window|interval)", _r_duration,
+     THE),
     (r"(?:(?P<edge>early|earlier|late|later) |mid-? ?)?(?:(?P<part0>morning|afternoon|evening|night),? )?"
      r"(?P<word>today|yesterday|tomorrow|tonight)(?:'s)?(?: (?P<part>morning|afternoon|evening|night))?",
      _r_deictic_day, AS_IS),
@@ -817,7 +826,8 @@ _RULE_TABLE = [
     # "N units before" is left to the duration rule: "before" there opens a clause ("wait 30 days
     # before closing"), and TimeML annotates only the duration.
     (rf"{_APPROX}({_NUM}) (?:or so )?({_UNIT}) (?:or so )?(ago|earlier|from now|hence)", _r_ago, AS_IS),
-    (rf"(last|past|next|coming|previous|first|final|initial|remaining|latest) (?:({_NUM}) )?({_COUNT_UNIT})",
+    (rf"(?:{_BOUND_WORDS} )?(?:the )?(last|past|next|coming|previous|first|final|initial|remaining|latest) "
+     rf"(?:({_NUM}) )?({_COUNT_UNIT})",
      _r_past_n, THE),
     (rf"(recent|coming|following|past|preceding|next few|past few|last few) ({_UNIT_SG}s|quarters)", _r_recent_units,
      AS_IS),

@@ -72,7 +72,7 @@ class _Batch:
 
 class WorkerPool:
     def __init__(self, jobs: int, make_pipeline: Callable[[], Pipeline] = Pipeline, timeout: float | None = None,
-                 load_timeout: float = 300.0):
+                 load_timeout: float = 900.0):
         self.jobs = max(1, jobs)
         self.make_pipeline = make_pipeline
         self.timeout = timeout
@@ -81,6 +81,9 @@ class WorkerPool:
         self.workers: list[_Worker] = []
         self.started = 0.0
         self.load_seconds = 0.0  # from starting the workers until the last one was ready
+        # called at least every 0.5 s while the workers analyze: the ingest lets readers in then,
+        # not only between batches (a batch can take minutes on a loaded machine)
+        self.on_idle: Callable[[], object] | None = None
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -158,6 +161,8 @@ class WorkerPool:
                 return
             if any(w.tasks or not w.ready for w in self.workers):
                 self._listen(pending, queue)
+                if self.on_idle is not None:
+                    self.on_idle()
 
     def _listen(self, pending: dict[int, _Batch], queue: list[_Task]) -> None:
         by_conn = {w.conn: w for w in self.workers}

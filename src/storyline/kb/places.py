@@ -1,5 +1,6 @@
 """Knowledge the place stages read: cue words and place nouns (place_words.tsv), feature types
-with their ranker group and specificity (place_types.tsv), and the trained ranker
+with their ranker group and specificity (place_types.tsv), demonyms and abbreviations of
+subdivisions (place_demonyms.tsv, place_abbreviations.tsv), and the trained ranker
 (place_ranker.json, two LightGBM models written by scripts/train_place_ranker.py)."""
 from __future__ import annotations
 
@@ -49,6 +50,20 @@ class PlaceTypes:
 @lru_cache(maxsize=1)
 def place_types() -> PlaceTypes:
     return PlaceTypes(_header_rows("place_types.tsv", ["fcode", "fclass", "group", "specificity"]))
+
+
+@lru_cache(maxsize=1)
+def place_demonyms() -> dict[str, tuple[str, str]]:
+    """Lower-cased demonym of a subdivision -> (its name, its country): "texan" -> ("Texas", "USA")."""
+    return {r["demonym"].lower(): (r["place"], r["country"])
+            for r in _header_rows("place_demonyms.tsv", ["demonym", "place", "country"])}
+
+
+@lru_cache(maxsize=1)
+def place_abbreviations() -> dict[str, tuple[str, str]]:
+    """Abbreviation (case as written) -> (subdivision name, country): "B.C." -> ("British Columbia", "CAN")."""
+    return {r["abbreviation"]: (r["place"], r["country"])
+            for r in _header_rows("place_abbreviations.tsv", ["abbreviation", "place", "country"])}
 
 
 def ranker_text() -> str | None:

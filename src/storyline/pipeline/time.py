@@ -21,6 +21,7 @@ _SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually",
 _YEAR_CUES = {"in", "since", "of", "by", "until", "till", "from", "to", "before", "after", "during", "through",
               "early", "late", "mid", "between", "around", "circa", "year", "fiscal", "for"}
 _YEAR_ENDED = re.compile(r"the (?:fiscal |financial )?year", re.IGNORECASE)
+_TIME_NOUNS = {"quarter", "period", "year", "month", "week", "day", "half", "season", "term", "weekend"}
 _NOUN_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "your"}
 _PRENOMINAL_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
@@ -128,7 +129,8 @@ class TimeTagger:
         if len(span) > 1 and span[0].lower_ in _NOUN_DETERMINERS:
             rest = span[1:]
             head = rest.root.head
-            if head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and rest.root.dep_ in _PRENOMINAL_DEPS:
+            if head.i >= span.end and head.pos_ in ("NOUN", "PROPN") and rest.root.dep_ in _PRENOMINAL_DEPS \
+                    and head.lemma_.lower() not in _TIME_NOUNS:
                 return rest
         return span
 

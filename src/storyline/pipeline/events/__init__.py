@@ -86,6 +86,8 @@ class EventCoder:
         modality = "asserted"
         if "obligation" in trig.flags:
             # "X said Y must withdraw": X asks it of Y; one's own duty ("said it must act") is no request
+            if speech_verb is None:
+                return d.reject("no request")  # the parser found no speech verb above the "should"
             source_ids = self.roles.subject(ctx, speech_verb)
             target_ids = [t for t in self.roles.phrase_actors(ctx, next(
                 (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)) if t not in source_ids]
@@ -160,7 +162,12 @@ class EventCoder:
         date = self.where.date(ctx, tok)
         domain = d.domain or self.guards.domain(ctx, tok, source_ids, target_ids) or "political"
         sent = tok.sent
-        quote_index = next((i for i, q in enumerate(ctx.doc._.quotes) if q.start <= tok.idx < q.end), None)
+        # the attribution stating the event: the one whose content holds the trigger, or whose cue it is
+        # ("X accused Y of ...")
+        quotes = ctx.doc._.quotes
+        quote_index = next((i for i, q in enumerate(quotes) if q.start <= tok.idx < q.end), None)
+        if quote_index is None:
+            quote_index = next((i for i, q in enumerate(quotes) if q.cue_start == tok.idx), None)
         confidence = d.confidence if d.confidence is not None else (
             0.4 + 0.2 * bool(source_ids) + 0.1 * bool(target_ids) + 0.1 * (date[4] == "stated") + 0.1 * (tok.pos_ == "VERB"))
         pairs = [(s, t) for s in (source_ids or [None]) for t in (target_ids or [None]) if s != t or s is None]

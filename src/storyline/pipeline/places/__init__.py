@@ -24,7 +24,7 @@ from ... import kb
 from ...kb.gazetteer import gazetteer
 from ...kb.places import place_words
 from ...model import PlaceMention
-from .candidates import CandidateFinder, Name, us_state_abbreviations
+from .candidates import CandidateFinder, Name, subdivision_abbreviations
 from .event_place import event_place
 from .rank import Ranker, distance_km, shipped_ranker
 from .recognize import PLACE_LABELS, Recognizer, is_agent, place_cued
@@ -46,7 +46,7 @@ class PlaceResolver:
         self.countries = kb.countries()
         self.words = place_words()
         self.recognizer = Recognizer(self.gaz, self.countries, self.words)
-        self.finder = CandidateFinder(self.gaz, self.countries, us_state_abbreviations())
+        self.finder = CandidateFinder(self.gaz, self.countries, subdivision_abbreviations())
         self.ranker = ranker or shipped_ranker()
         self._definite_hashes = numpy.array([hash_string(w) for w in self.words.definite], dtype="uint64")
 

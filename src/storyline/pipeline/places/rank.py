@@ -7,7 +7,7 @@ by scripts/train_place_ranker.py) scores every candidate of every name of a stor
   whether it is a region named after a town of the same name, and the countries the story's
   demonyms point to ("Russian forces");
 - pass B adds what the story's other names say under pass A's reading: the weight they put on
-  the same country and the same first-level subdivision, the distance to the nearest of them,
+  the same country, the same first-level and second-level subdivision, the distance to the nearest of them,
   how many of them the candidate contains (a state holding the story's towns), and the first
   name of the story (the dateline, or the place the story opens with).
 
@@ -31,7 +31,7 @@ FEATURES_A = ["own_name", "via_demonym", "via_abbreviation", "group", "log_popul
               "log_candidates", "population_share", "qualified", "agent", "namesake", "demonym_share",
               "log_mentions", "name_tokens", "acronym"]
 FEATURES_B = FEATURES_A + ["prob_a", "country_support", "admin1_support", "log_near_km", "contains_others",
-                           "first_same_country", "log_first_km", "log_others"]
+                           "first_same_country", "log_first_km", "log_others", "admin2_support"]
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -98,9 +98,11 @@ class Ranker:
         # each name's weight on each country and first-level subdivision
         country_w: list[Counter] = []
         admin_w: list[Counter] = []
+        county_w: list[Counter] = []  # second-level subdivisions: a village's county named in the story
         for s, e in spans:
             cw: Counter = Counter()
             aw: Counter = Counter()
+            kw: Counter = Counter()
             for c, w in zip(cands[s:e], prob_a[s:e]):
                 p = c.place
                 if p.country:
@@ -108,8 +110,12 @@ class Ranker:
                 own_admin = p.geonameid if p.feature_code == "ADM1" else p.admin1_id
                 if own_admin:
                     aw[own_admin] += w
+                own_county = p.geonameid if p.feature_code == "ADM2" else p.admin2_id
+                if own_county:
+                    kw[own_county] += w
             country_w.append(cw)
             admin_w.append(aw)
+            county_w.append(kw)
         n_names = len(names)
         others = n_names - 1
         first = min(range(n_names), key=lambda i: names[i].first)
@@ -117,7 +123,7 @@ class Ranker:
         out = numpy.full((len(cands), len(FEATURES_B)), math.nan)
         out[:, :len(FEATURES_A)] = fa
         out[:, len(FEATURES_A)] = prob_a
-        out[:, -1] = math.log10(others + 1)
+        out[:, FEATURES_B.index("log_others")] = math.log10(others + 1)
         if not others:
             return out
         best_places = [cands[i].place for i in best]
@@ -128,6 +134,8 @@ class Ranker:
                 own_admin = p.geonameid if p.feature_code == "ADM1" else p.admin1_id
                 country = sum(country_w[j].get(p.country, 0.0) for j in rest) / others if p.country else 0.0
                 admin = min(1.0, sum(admin_w[j].get(own_admin, 0.0) for j in rest)) if own_admin else 0.0
+                own_county = p.geonameid if p.feature_code == "ADM2" else p.admin2_id
+                out[r, -1] = min(1.0, sum(county_w[j].get(own_county, 0.0) for j in rest)) if own_county else 0.0
                 near = min(km[r, j] for j in rest)
                 contains = sum(1 for j in rest if _contains(p, best_places[j])) / others
                 col = len(FEATURES_A) + 1

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from ...kb.gazetteer import Gazetteer
 from ...kb.places import PlaceWords
+from .candidates import Demonyms
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _PROPN = int(PROPN)
@@ -64,6 +65,7 @@ class Recognizer:
         self.gaz = gaz
         self.countries = countries
         self.words = words
+        self.demonyms = Demonyms(countries)
 
     def __call__(self, doc: Doc) -> list[tuple[Span, str]]:
         if not len(doc):
@@ -71,7 +73,7 @@ class Recognizer:
         out: list[tuple[Span, str]] = []
         taken: set[int] = set()
         for e in doc.ents:
-            if e.label_ in PLACE_LABELS and e.text.lower() not in self.countries.demonyms:
+            if e.label_ in PLACE_LABELS and e.text.lower() not in self.demonyms:
                 span = self._longer(doc, e)
                 out.append((span, "toponym"))
                 taken.update(range(span.start, span.end))
@@ -84,10 +86,10 @@ class Recognizer:
         free = [int(i) for i in numpy.flatnonzero((arr[:, 0] == _PROPN) & (arr[:, 1] == 1))
                 if i not in taken and i not in ent_tokens]
         for i, j in _runs(free):
-            span = doc[i:j]
+            span = doc[i:self._known_end(doc, i, j, over_entities=True)]
             cands = self.gaz.lookup(span.text)
             if cands and (place_cued(span, self.words) or self._outright(cands)):
-                span = self._longer(doc, Span(doc, i, j, label="GPE"))
+                span = self._longer(doc, Span(doc, span.start, span.end, label="GPE"))
                 out.append((span, "toponym"))
         out.extend(self._org_parts(doc, arr))
         return sorted(out, key=lambda x: x[0].start)
@@ -97,16 +99,30 @@ class Recognizer:
         return any(c.own_name and (c.place.feature_code in _OUTRIGHT or c.place.geonameid < 0) for c in cands)
 
     def _longer(self, doc: Doc, span: Span) -> Span:
-        """"Salinas" + "Valley": the longer name when the gazetteer knows it."""
+        """"Salinas" + "Valley", "Lake" + "Baikal": the longest name the gazetteer knows that runs on
+        over a place noun or over capitalized words the model left out of the entity (up to three)."""
         if span.end < len(doc):
             nxt = doc[span.end]
             if nxt.is_title and nxt.lower_ in self.words.nouns and self.gaz.lookup(f"{span.text} {nxt.text}"):
                 return Span(doc, span.start, span.end + 1, label=span.label_)
-        return span
+        end = self._known_end(doc, span.start, span.end, over_entities=False)
+        return Span(doc, span.start, end, label=span.label_) if end > span.end else span
+
+    def _known_end(self, doc: Doc, start: int, end: int, over_entities: bool) -> int:
+        """The end of the longest gazetteer name from `start` that runs on past `end` over up to three
+        capitalized words ("Lake" + "Baikal", which the model tagged a person); `end` if none."""
+        stop = end
+        while (stop < min(len(doc), end + 3) and doc[stop].is_title
+               and (not doc[stop].ent_type_ or (over_entities and doc[stop].ent_type_ not in PLACE_LABELS))):
+            stop += 1
+        for k in range(stop, end, -1):
+            if self.gaz.lookup(doc[start:k].text):
+                return k
+        return end
 
     def _demonyms(self, doc: Doc, taken: set[int]) -> list[tuple[Span, str]]:
         out = []
-        dem = self.countries.demonyms
+        dem = self.demonyms
         for e in doc.ents:
             if e.label_ in ("NORP", "GPE") and e.text.lower() in dem:
                 out.append((e, "demonym"))

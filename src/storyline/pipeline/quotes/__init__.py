@@ -1,29 +1,40 @@
-"""Quotes: direct quotes in straight or curly marks (over several paragraphs, split around
-"he said"), and indirect speech (a speech verb with a clausal complement), each with its
-speaker linked to a canonical actor, the cue, the speaker's description and the speech's date."""
+"""Quotes and attributions: who said, thinks, wants or claims what (PolNeAR's source, cue, content).
+
+Steps, one module each:
+- `direct`: words in quotation marks (curly, straight or single curly marks, over paragraphs,
+  split around "he said"), interview transcript turns ("WALLACE: ..."), and short quoted words with
+  no speaker, kept but flagged `scare` when they are a single word, a name or a short verbless term;
+- `cues`: the words that attribute (a small logistic regression over the parse, kb/quote_cues.json.gz;
+  the speech verbs of kb/speech.tsv without it);
+- `content`: what a cue attributes, from the dependency parse;
+- `speakers`: the source, as its full noun phrase and as the actor the actor stage linked it to
+  (so "he" and "the president" resolve through its coreference).
+
+A direct quote is attributed by the nearest cue around it; a quote with no cue continues the
+previous quote's speaker. Attributions are not nested (PolNeAR's rule): a cue inside another
+attribution's content, or inside quotation marks, is part of that content. Time expressions in a
+direct quote are read against the day it was spoken when the cue says it.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ... import kb
 from ...model import Quote
-from ..syntax import subject_of
+from ..actors import quoted_first_person
 from ..time import reanchor
+from .content import content_of
+from .cues import CLOSE_MARKS, OPEN_MARKS, cue_model, doc_context, find_cues
+from .direct import LABEL, is_scare, is_term, quote_mark_spans, transcript_turns, turn
+from .speakers import Speaker, source_token, speaker_of
 
-# Paired marks; a quote may run over paragraphs (a paragraph that opens a quote without closing it
-# continues into the next one, which reopens it).
-_CURLY = re.compile(r"“([^”]+?)”|“([^“”]+?)(?=\n\s*\n\s*“)", re.DOTALL)
-_STRAIGHT = re.compile(r'"([^"]+?)"', re.DOTALL)
-# A transcript turn: "WALLACE: ..." or "SEN. JOHN DOE: ..." at the start of a paragraph (or of a quote).
-_SPEAKER_LABEL = r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):"
-_LABEL = re.compile(_SPEAKER_LABEL + r"\s+")
-_TRANSCRIPT = re.compile(r"(?:^|\n)" + _SPEAKER_LABEL + r"[ \t]+([^\n]+)")
-MIN_QUOTE_TOKENS = 4  # shorter marked spans are titles or scare quotes, not speech
+# A cue with no source named ("It is said that ...", "The statement of defiance ...") is kept only
+# when the model is this sure of it.
+SOURCELESS_MIN_P = 0.7
 
 
 @Language.factory("storyline_quotes")
@@ -31,41 +42,42 @@ def make_quote_finder(nlp: Language, name: str) -> "QuoteFinder":
     return QuoteFinder()
 
 
-class Speaker(NamedTuple):
-    actor_id: str | None
-    text: str
-    description: str | None
-    start: int
-    end: int
-
-
 class QuoteFinder:
-    def __init__(self) -> None:
+    def __init__(self, use_model: bool = True) -> None:
         self.speech = kb.speech_verbs()
+        self.model = cue_model() if use_model else None
 
     def __call__(self, doc: Doc) -> Doc:
         self.doc = doc
         self.text = text = doc.text  # Doc.text joins every token on each call: read it once
+        ctx = doc_context(doc, self.speech)
+        self.cues = find_cues(doc, ctx, self.model)
+        marks = quote_mark_spans(doc, text)
+        indirect, absorbed = self._indirect(doc, marks)
         quotes: list[Quote] = []
-        spans = self._direct_spans(doc)
-        indirect, absorbed = self._indirect(doc, spans)
-        spans = [sp for sp in spans if sp not in absorbed]
         previous: Quote | None = None
         prev_end = 0
-        for start, end in spans:
+        for start, end in (sp for sp in marks if sp not in absorbed):
             q = self._direct(start, end)
-            if q.speaker_id is None and previous is not None and previous.speaker_id is not None \
-                    and "\n\n\n" not in text[prev_end:start] and text[prev_end:start].count("\n\n") <= 1:
+            if q.speaker_text is None and previous is not None and previous.speaker_text is not None \
+                    and "\n\n\n" not in text[prev_end:start] and text[prev_end:start].count("\n\n") <= 1 \
+                    and not is_scare(doc, start, end) and not is_term(doc, start, end):
                 # a quote with no cue of its own continues the previous speaker's
-                q.speaker_id, q.speaker_text = previous.speaker_id, previous.speaker_text
-                q.speaker_description, q.cue = previous.speaker_description, "(continued)"
-                q.speaker_start, q.speaker_end = previous.speaker_start, previous.speaker_end
+                for attr in ("speaker_id", "speaker_text", "speaker_description", "speaker_start", "speaker_end",
+                             "speaker_phrase", "speaker_phrase_start", "speaker_phrase_end", "date"):
+                    setattr(q, attr, getattr(previous, attr))
+                q.cue = "(continued)"
+            if q.speaker_text is None:
+                q.scare = is_scare(doc, start, end) or is_term(doc, start, end)
             quotes.append(q)
-            previous, prev_end = q, end
-        quotes.extend(indirect)
-        quotes.extend(self._transcript(doc, [(q.start, q.end) for q in quotes]))
+            if not q.scare:
+                previous, prev_end = q, end
+        direct_cues = {q.cue_start for q in quotes if q.cue_start is not None}
+        quotes.extend(q for q in indirect if q.cue_start not in direct_cues)  # a cue has one content
+        quotes.extend(transcript_turns(doc, text, [(q.start, q.end) for q in quotes]))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
+        quoted_first_person(doc, quotes)
         self._anchor_quoted_times(doc, quotes)
         return doc
 
@@ -77,34 +89,172 @@ class QuoteFinder:
             if q.direct and q.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", q.date) and q.date != str(doc._.story_date):
                 reanchor(doc, q.start, q.end, dt.date.fromisoformat(q.date))
 
-    def _direct_spans(self, doc: Doc) -> list[tuple[int, int]]:
-        out = []
-        for rx in (_CURLY, _STRAIGHT):
-            for m in rx.finditer(self.text):
-                g = 1 if m.group(1) is not None else 2
-                start, end = m.start(g), m.end(g)
-                span = doc.char_span(start, end, alignment_mode="expand")
-                if span is not None and sum(not t.is_punct for t in span) >= MIN_QUOTE_TOKENS:
-                    if not any(s <= start < e for s, e in out):
-                        out.append((start, end))
-        return sorted(out)
+    # ---- direct quotes ----
+    def _direct(self, start: int, end: int) -> Quote:
+        doc = self.doc
+        text = self.text[start:end]
+        if m := LABEL.match(text):  # "WALLACE: Let's start with..." inside the marks: a transcript turn
+            label = doc.char_span(start + m.start(1), start + m.end(1), alignment_mode="expand")
+            if label is not None:
+                return turn(doc, self.text, label, start + m.end(), end)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return Quote(start, end, text, direct=True)
+        scare = is_scare(doc, start, end)
+        for verb in self._cue_candidates(span, start, end):
+            if scare and not (verb.left_edge.i <= span.start and span.end - 1 <= verb.right_edge.i):
+                continue  # a quoted word or name is somebody's only when it is what the cue governs
+            src = self._source_outside(verb, start, end) or self._name_next_to(span, verb)
+            who = speaker_of(doc, src, verb) if src is not None else None
+            if who is not None:
+                return self._quote(start, end, text, who, verb, True, self._time_of(verb, (start, end)))
+        if not scare and (label := self._colon_label(span)) is not None:
+            # "Bernie Sanders: ‘It is not a radical idea’", "From the report: “...”"
+            who = speaker_of(doc, label)
+            if who is not None:
+                q = Quote(start, end, text, direct=True, cue=":", cue_start=doc[span.start - 1].idx)
+                q.speaker_id, q.speaker_text, q.speaker_start, q.speaker_end = who.actor_id, who.text, who.start, who.end
+                q.speaker_phrase, q.speaker_phrase_start, q.speaker_phrase_end = who.phrase, who.phrase_start, who.phrase_end
+                return q
+        return Quote(start, end, text, direct=True)
 
-    def _speaker(self, verb: Token) -> Speaker | None:
-        subj = subject_of(verb)
-        if subj is None:
+    def _cue_candidates(self, span: Span, start: int, end: int) -> list[Token]:
+        """Words that may attribute a quote, best first: a verb right after it (",” he urged the
+        crowd") or right before it ("Cruz continued: “...”"), then speech verbs and scored cues in
+        its sentences, the short sentence after it, and a sentence before it that ends in a colon."""
+        doc = self.doc
+        sents = {t.sent.start: t.sent for t in span}
+        first = min(sents.values(), key=lambda x: x.start)
+        last = max(sents.values(), key=lambda x: x.start)
+        region = [t for x in sents.values() for t in x]
+        if last.end < len(doc) and doc[last.end].sent.start == last.end and len(doc[last.end].sent) <= 8:
+            region += list(doc[last.end].sent)  # "..." he said. on the next line of a one-sentence quote
+        colon = self._before(span.start)
+        if colon is not None and colon.text == ":" and colon.i < first.start:
+            region = list(colon.sent) + region  # "Stated Stone:" then the quote as a paragraph of its own
+        def is_cue(t: Token) -> bool:
+            return (t.i in self.cues or (t.lemma_ in self.speech and t.pos_ in ("VERB", "AUX"))) \
+                and t.pos_ in ("VERB", "AUX", "PUNCT", "NOUN")
+
+        adjacent = []
+        before = [t for t in reversed(doc[max(0, span.start - 8):span.start]) if not t.is_space]
+        if before and before[0].text in "“‘\"'":
+            before = before[1:]
+        if before and before[0].text in (":", ","):
+            adjacent += [t for t in before[1:7] if is_cue(t)][:1]  # "Cruz continued: “...”", "He said, “...”"
+        elif before and is_cue(before[0]):
+            adjacent.append(before[0])  # "a man yelled “Stay there!”"
+        last_char = self.text[max(start, end - 1):end]
+        after = [t for t in doc[span.end:min(span.end + 8, len(doc))] if not t.is_space and t.text not in "”’\"'"]
+        after = after[:next((k for k, t in enumerate(after) if t.text in ".!?" and k > 0), len(after))]
+        # ",” he urged the crowd", "?” she asked", "!” Trump said"; after a full stop a new sentence begins
+        if after and last_char != "." and not (last_char in "?!" and after[0].text[:1].isupper()
+                                                and after[0].pos_ != "PROPN"):
+            adjacent += [t for t in after[:6] if is_cue(t)]
+        rest = [t for t in region if is_cue(t)]
+        rest.sort(key=lambda t: (t.lemma_ not in self.speech, min(abs(t.idx - start), abs(t.idx - end))))
+        out, seen = [], set()
+        for t in adjacent + rest:
+            if t.i not in seen and not (start <= t.idx < end):
+                seen.add(t.i)
+                out.append(t)
+        return out
+
+    def _before(self, i: int) -> Token | None:
+        """The token before index i, past spaces and opening quotation marks."""
+        j = i - 1
+        while j >= 0 and (self.doc[j].is_space or self.doc[j].text in "“‘\"'"):
+            j -= 1
+        return self.doc[j] if j >= 0 else None
+
+    def _colon_label(self, span: Span) -> Token | None:
+        """The name right before a colon that opens a quote: its head noun."""
+        colon = self._before(span.start)
+        if colon is None or colon.text != ":" or colon.i == 0:
             return None
-        return self._speaker_of(subj)
+        prev = self.doc[colon.i - 1]
+        if prev.pos_ in ("PROPN", "NOUN", "PRON") and not prev.is_punct:
+            return prev
+        return None
 
-    def _speaker_of(self, subj: Token) -> Speaker:
-        ids = self.doc._.token_actors.get(subj.i) or []
-        span = next((s for s, m in self.doc._.mentions if s.start <= subj.i < s.end), None)
-        if span is None:  # the noun phrase up to its head: "a senior official", "The New York Post"
-            left = subj.left_edge
-            while left.i < subj.i and (left.is_punct or left.dep_ == "cc"):
-                left = self.doc[left.i + 1]
-            span = self.doc[left.i:subj.i + 1]
-        desc = next((self.doc[c.left_edge.i:c.right_edge.i + 1].text for c in subj.children if c.dep_ == "appos"), None)
-        return Speaker(ids[0] if ids else None, span.text, desc, span.start_char, span.end_char)
+    def _name_next_to(self, span: Span, verb: Token) -> Token | None:
+        """",” Trump, the candidate, said." when the parse lost the subject: the first name or
+        pronoun between the quote and its cue (or right after the cue: "said Trump")."""
+        if not (span.end <= verb.i <= span.end + 8):
+            return None
+        window = list(self.doc[span.end:min(verb.i + 3, len(self.doc))])
+        for t in window:
+            if t.i != verb.i and (t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ("PERSON", "ORG", "NORP")) \
+                    and t.lower_ not in ("it", "that", "this"):
+                return t
+        return None
+
+    @staticmethod
+    def _source_outside(verb: Token, start: int, end: int) -> Token | None:
+        src = source_token(verb)
+        if src is not None and start <= src.idx < end:
+            return None  # the parser took words of the quote for the speaker
+        return src
+
+    # ---- attributions found from their cue ----
+    def _indirect(self, doc: Doc, direct: list[tuple[int, int]]) -> tuple[list[Quote], set[tuple[int, int]]]:
+        """Attributions found from their cue. Returns the quotes and the direct spans they absorb:
+        words quoted inside a paraphrase ("said voting fraud is 'a big, big problem'") belong to
+        the paraphrase, not to a quote of their own."""
+        found: list[tuple[Quote, Token, set[tuple[int, int]]]] = []
+        for i, p in sorted(self.cues.items()):
+            tok = doc[i]
+            if any(s <= tok.idx < e for s, e in direct):
+                continue  # words inside a quotation are content, not a new attribution
+            content = content_of(doc, tok)
+            if content is None or all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in content):
+                continue  # "spoke Tuesday": when, not what
+            if content.start <= tok.i < content.end and tok.dep_ != "parataxis":
+                continue  # a parenthetical cue ("Too often, she said, the town ...") sits inside its content
+            inside = self._quoted_inside(content, direct)
+            if inside is None:
+                continue  # the content is itself a direct quote, attributed on its own
+            src = source_token(tok)
+            who = speaker_of(doc, src, tok) if src is not None else None
+            if who is None and p < SOURCELESS_MIN_P:
+                continue
+            # "told them that they “proved ...”": a paraphrase that opens or closes on the speaker's own
+            # words is direct, as PolNeAR counts it
+            mixed = bool(inside) and (content.text[:1] in OPEN_MARKS or content.text[-1:] in CLOSE_MARKS)
+            q = self._quote(content.start_char, content.end_char, content.text, who, tok, mixed, self._time_of(tok))
+            found.append((q, tok, inside))
+        # not nested: a cue inside another attribution's content is part of that content
+        kept = [(q, tok, inside) for q, tok, inside in found
+                if not any(o is not q and o.start <= tok.idx < o.end for o, _, _ in found)]
+        absorbed = set().union(*(inside for _, _, inside in kept)) if kept else set()
+        return [q for q, _, _ in kept], absorbed
+
+    @staticmethod
+    def _quoted_inside(content: Span, direct: list[tuple[int, int]]) -> set[tuple[int, int]] | None:
+        """The direct quotes inside a paraphrase, or None when the paraphrase is mostly one direct
+        quote (or crosses one), which then stands for the attribution itself."""
+        s0, e0 = content.start_char, content.end_char
+        inside, crossing = set(), False
+        for s, e in direct:
+            if s0 - 1 <= s and e <= e0 + 1:
+                inside.add((s, e))
+            elif s < e0 and s0 < e:
+                crossing = True
+        quoted = sum(e - s for s, e in inside)
+        if crossing or quoted >= 0.8 * (e0 - s0):
+            return None
+        return inside
+
+    # ---- pieces of a quote ----
+    def _quote(self, start: int, end: int, text: str, who: Speaker | None, cue: Token, direct: bool,
+               date: str | None) -> Quote:
+        q = Quote(start, end, text, direct=direct, cue=self._cue(cue), date=date, addressee=self._addressee(cue),
+                  cue_start=cue.idx)
+        if who is not None:
+            q.speaker_id, q.speaker_text, q.speaker_description = who.actor_id, who.text, who.description
+            q.speaker_start, q.speaker_end = who.start, who.end
+            q.speaker_phrase, q.speaker_phrase_start, q.speaker_phrase_end = who.phrase, who.phrase_start, who.phrase_end
+        return q
 
     def _time_of(self, verb: Token, outside: tuple[int, int] | None = None) -> str | None:
         for span, tx in self.doc._.times:
@@ -120,7 +270,7 @@ class QuoteFinder:
             if c.dep_ in ("dative", "dobj") and verb.lemma_ in ("tell", "inform", "assure", "warn", "remind", "brief") \
                     and c.pos_ in ("NOUN", "PROPN", "PRON"):
                 return verb.doc[c.left_edge.i:c.i + 1].text
-            if c.dep_ == "prep" and c.lower_ == "to":
+            if c.dep_ == "prep" and c.lower_ == "to" and verb.pos_ in ("VERB", "AUX"):
                 obj = next((o for o in c.children if o.dep_ == "pobj"), None)
                 if obj is not None:
                     return verb.doc[obj.left_edge.i:obj.i + 1].text
@@ -133,151 +283,15 @@ class QuoteFinder:
                     return verb.doc[target.left_edge.i:target.i + 1].text
         return None
 
-    def _cue(self, verb: Token) -> str:
-        obj = next((c for c in verb.children if c.dep_ in ("dobj", "dative") and c.pos_ in ("NOUN", "PROPN")), None)
-        return f"{verb.text} {obj.text}" if obj is not None and obj.i == verb.i + 1 else verb.text
-
-    def _direct(self, start: int, end: int) -> Quote:
-        doc = self.doc
-        text = self.text[start:end]
-        if m := _LABEL.match(text):  # "WALLACE: Let's start with..." inside the marks: a transcript turn
-            label = doc.char_span(start + m.start(1), start + m.end(1), alignment_mode="expand")
-            body = start + m.end()
-            if label is not None:
-                return self._turn(label, body, end)
-        span = doc.char_span(start, end, alignment_mode="expand")
-        sents = {t.sent.start: t.sent for t in span} if span is not None else {}
-        first = min(sents.values(), key=lambda s: s.start) if sents else None
-        last = max(sents.values(), key=lambda s: s.start) if sents else None
-        region = [t for s in sents.values() for t in s]
-        # "..." he said. on the next line of a one-sentence quote
-        if last is not None and last.end < len(doc) and doc[last.end].sent.start == last.end:
-            nxt = doc[last.end].sent
-            if len(nxt) <= 8:
-                region += list(nxt)
-        verbs = [t for t in region if t.lemma_ in self.speech and t.pos_ in ("VERB", "AUX")
-                 and not (start <= t.idx < end)]
-        verbs.sort(key=lambda t: min(abs(t.idx - start), abs(t.idx - end)))
-        for verb in verbs:
-            who = self._speaker(verb)
-            if who is not None:
-                return self._quote(start, end, text, who, verb, True, self._time_of(verb, (start, end)))
-        return Quote(start, end, text, direct=True)
-
-    def _quote(self, start: int, end: int, text: str, who: Speaker, verb: Token, direct: bool,
-               date: str | None) -> Quote:
-        return Quote(start, end, text, who.actor_id, who.text, who.description, self._cue(verb), direct, date,
-                     who.start, who.end, self._addressee(verb))
-
-    def _indirect(self, doc: Doc, direct: list[tuple[int, int]]) -> tuple[list[Quote], set[tuple[int, int]]]:
-        """Reported speech: a cue verb with a clausal complement, and "according to X". Returns the
-        quotes and the direct spans they absorb: words quoted inside a paraphrase ("said voting
-        fraud is 'a big, big problem'") belong to the paraphrase, not to a quote of their own."""
-        out, absorbed = [], set()
-        for tok in doc:
-            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-                q = self._according_to(doc, tok, direct)
-                if q is not None:
-                    out.append(q[0])
-                    absorbed.update(q[1])
-                continue
-            if tok.lemma_ not in self.speech or tok.pos_ not in ("VERB", "AUX"):
-                continue
-            if any(s <= tok.idx < e for s, e in direct):
-                continue
-            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-            sent = tok.sent
-            if comp is not None and tok.i < comp.left_edge.i:
-                first, last = comp.left_edge.i, sent.end - 1  # "X said that ...": to the end of the sentence
-            elif comp is not None:
-                first, last = comp.left_edge.i, comp.right_edge.i  # "..., X said": the clause before the cue
-            elif tok.dep_ == "parataxis" and subject_of(tok) is not None:
-                # "Too often, Mr. Clarke said, the town ...": the sentence around the cue's own words
-                cue_first, cue_last = tok.left_edge.i, tok.right_edge.i
-                first = cue_last + 1 if cue_first <= sent.start else sent.start
-                last = cue_first - 1 if cue_last >= sent.end - 2 else sent.end - 1
-            else:
-                continue
-            content = self._trimmed(doc, first, last)
-            if content is None or len(content) < 3:
-                continue
-            inside = self._quoted_inside(content, direct)
-            if inside is None:
-                continue  # the complement is itself a direct quote, already counted
-            who = self._speaker(tok)
-            if who is None:
-                continue
-            absorbed.update(inside)
-            out.append(self._quote(content.start_char, content.end_char, content.text, who, tok, False,
-                                   self._time_of(tok)))
-        return out, absorbed
-
     @staticmethod
-    def _trimmed(doc: Doc, first: int, last: int) -> Span | None:
-        while first <= last and (doc[first].is_punct or doc[first].is_space):
-            first += 1
-        while last >= first and (doc[last].is_punct or doc[last].is_space):
-            last -= 1
-        return doc[first:last + 1] if first <= last else None
-
-    def _quoted_inside(self, content: Span, direct: list[tuple[int, int]]) -> set[tuple[int, int]] | None:
-        """The direct quotes inside a paraphrase, or None when the paraphrase is mostly one direct
-        quote (or crosses one), which then stands for the attribution itself."""
-        s0, e0 = content.start_char, content.end_char
-        inside, crossing = set(), False
-        for s, e in direct:
-            if s0 - 1 <= s and e <= e0 + 1:
-                inside.add((s, e))
-            elif s < e0 and s0 < e:
-                crossing = True
-        quoted = sum(e - s for s, e in inside)
-        if crossing or quoted >= 0.8 * (e0 - s0):
-            return None
-        return inside
-
-    def _according_to(self, doc: Doc, tok: Token, direct: list[tuple[int, int]]):
-        """"According to X, Y." / "Y, according to X.": Y is attributed to X."""
-        to = doc[tok.i + 1]
-        obj = next((c for c in to.children if c.dep_ == "pobj"), None) or next(
-            (c for c in tok.children if c.dep_ == "pobj"), None)
-        if obj is None:
-            return None
-        sent = tok.sent
-        pp_first = tok.i
-        pp_last = max(obj.right_edge.i, to.i)
-        before = self._trimmed(doc, sent.start, pp_first - 1) if pp_first > sent.start else None
-        after = self._trimmed(doc, pp_last + 1, sent.end - 1) if pp_last + 1 < sent.end else None
-        content = max((c for c in (before, after) if c is not None), key=len, default=None)
-        if content is None or len(content) < 3:
-            return None
-        inside = self._quoted_inside(content, direct)
-        if inside is None:
-            return None
-        who = self._speaker_of(obj)
-        return Quote(content.start_char, content.end_char, content.text, who.actor_id, who.text, who.description,
-                     "according to", False, None, who.start, who.end), inside
-
-    def _actor_at(self, span: Span) -> str | None:
-        for t in span:
-            ids = self.doc._.token_actors.get(t.i)
-            if ids:
-                return ids[0]
-        return None
-
-    def _transcript(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Quote]:
-        """Interview transcripts: a paragraph opening with a speaker's name in capitals and a colon."""
-        out = []
-        for m in _TRANSCRIPT.finditer(self.text):
-            start, end = m.start(2), m.end(2)
-            if any(s < end and start < e for s, e in taken):
-                continue
-            label = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-            if label is None or len(doc.char_span(start, end, alignment_mode="expand") or ()) < MIN_QUOTE_TOKENS:
-                continue
-            out.append(self._turn(label, start, end))
-        return out
-
-    def _turn(self, label: Span, start: int, end: int) -> Quote:
-        """A transcript turn: the words after a speaker's label, verbatim."""
-        return Quote(start, end, self.text[start:end], self._actor_at(label), label.text, None, ":", True, None,
-                     label.start_char, label.end_char)
+    def _cue(verb: Token) -> str:
+        if verb.lower_ == "according":
+            return "according to"
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "dative") and c.pos_ in ("NOUN", "PROPN")), None)
+        prt = next((c for c in verb.children if c.dep_ in ("prt",) or (c.dep_ == "prep" and c.i == verb.i + 1
+                                                                       and c.lower_ in ("for", "on", "about"))), None)
+        if obj is not None and obj.i == verb.i + 1:
+            return f"{verb.text} {obj.text}"
+        if prt is not None and prt.i == verb.i + 1:
+            return f"{verb.text} {prt.text}"
+        return verb.text

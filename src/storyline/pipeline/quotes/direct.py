@@ -1,0 +1,87 @@
+"""Words in quotation marks, and interview transcripts.
+
+Curly and straight double marks, and single curly marks (‘...’, told apart from apostrophes by
+what surrounds them); a quote may run over paragraphs (a paragraph that opens a quote without
+closing it continues into the next one, which reopens it). Short quotes are kept: a quoted single
+word or name with no speaker ("the so-called ‘caliphate’", “Meet the Press”) is flagged `scare`,
+the author's own distance or a title rather than anybody's speech.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from ...model import Quote
+
+_CURLY = re.compile(r"“([^”]+?)”|“([^“”]+?)(?=\n\s*\n\s*“)", re.DOTALL)
+_STRAIGHT = re.compile(r'"([^"]+?)"', re.DOTALL)
+# ‘...’ with an apostrophe allowed inside ("‘I don’t know’"); the opening mark follows a space,
+# a bracket or a dash, the closing one is not followed by a letter.
+_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘((?:[^‘’\n]|’(?=\w))+?)’(?!\w)")
+# A transcript turn: "WALLACE: ..." or "SEN. JOHN DOE: ..." at the start of a paragraph (or of a quote).
+_SPEAKER_LABEL = r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):"
+LABEL = re.compile(_SPEAKER_LABEL + r"\s+")
+_TRANSCRIPT = re.compile(r"(?:^|\n)" + _SPEAKER_LABEL + r"[ \t]+([^\n]+)")
+MIN_TURN_TOKENS = 4  # a transcript label followed by fewer words is a heading
+
+
+def quote_mark_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for rx in (_CURLY, _STRAIGHT, _SINGLE):
+        for m in rx.finditer(text):
+            g = 1 if m.group(1) is not None else 2
+            start, end = m.start(g), m.end(g)
+            if not text[start:end].strip():
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and any(not t.is_punct and not t.is_space for t in span):
+                if not any(s <= start < e or start <= s < end for s, e in out):
+                    out.append((start, end))
+    return sorted(out)
+
+
+def is_scare(doc: Doc, start: int, end: int) -> bool:
+    """A single word, or a name (every word capitalized, a title or a label), in quotation marks."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if len(words) <= 1 or not any(c.isalpha() for c in span.text):
+        return True  # a word, or no words at all (a number, a date in a web page's markup)
+    small = {"of", "the", "a", "an", "and", "or", "for", "in", "on", "to", "at", "with", "by", "as", "is", "de"}
+    return len(words) <= 6 and all(t.text[:1].isupper() or t.is_digit or t.lower_ in small for t in words) \
+        and words[0].text[:1].isupper() and not any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in words[1:])
+
+
+def transcript_turns(doc: Doc, text: str, taken: list[tuple[int, int]]) -> list[Quote]:
+    """Interview transcripts: a paragraph opening with a speaker's name in capitals and a colon."""
+    out = []
+    for m in _TRANSCRIPT.finditer(text):
+        start, end = m.start(2), m.end(2)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        label = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if label is None or len(doc.char_span(start, end, alignment_mode="expand") or ()) < MIN_TURN_TOKENS:
+            continue
+        out.append(turn(doc, text, label, start, end))
+    return out
+
+
+def turn(doc: Doc, text: str, label: Span, start: int, end: int) -> Quote:
+    """A transcript turn: the words after a speaker's label, verbatim."""
+    actor = next((ids[0] for t in label if (ids := doc._.token_actors.get(t.i))), None)
+    return Quote(start, end, text[start:end], actor, label.text, None, ":", True, None, label.start_char,
+                 label.end_char, speaker_phrase=label.text, speaker_phrase_start=label.start_char,
+                 speaker_phrase_end=label.end_char)
+
+
+def is_term(doc: Doc, start: int, end: int) -> bool:
+    """A short phrase without a verb quoted in running text ("a law on “foreign agents”"): a term
+    held at arm's length, not somebody's words, when no cue attributes it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    return len(words) <= 4 and not any(t.pos_ in ("VERB", "AUX") for t in words) \
+        and not span.text.rstrip(" ,;:”’\"'").endswith((".", "!", "?"))

@@ -1,0 +1,99 @@
+"""Who is speaking: the source of an attribution, found from its cue, as the full noun phrase and
+as the actor the actor stage linked it to (its coreference resolves "he", "the president")."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Span, Token
+
+from ..syntax import subject_of
+
+# Words that stand for a source but name nobody ("it is said that", "there is concern that").
+EMPTY_SUBJECTS = {"it", "there", "this", "that", "which"}
+
+
+class Speaker(NamedTuple):
+    actor_id: str | None
+    text: str  # the actor mention, or the noun phrase up to its head when no actor was linked
+    description: str | None  # an appositive: "Victor Wan, an analyst at ..."
+    start: int
+    end: int
+    phrase: str  # the full noun phrase, modifiers and appositives included
+    phrase_start: int
+    phrase_end: int
+
+
+def source_token(cue: Token) -> Token | None:
+    """The word that names the source of a cue: the subject of a verb (through coordination and
+    participles: "..., saying"), the agent of a passive ("was criticized by X"), the possessor of a
+    noun cue ("his view", "Trump's plan"), the object of "according to"."""
+    if cue.lemma_.lower() == "accord" or cue.lower_ == "according":
+        to = next((c for c in cue.children if c.lower_ == "to"), None)
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        return obj or next((c for c in cue.children if c.dep_ == "pobj"), None)
+    if cue.pos_ in ("NOUN", "PROPN"):
+        poss = next((c for c in cue.children if c.dep_ == "poss"), None)
+        if poss is not None:
+            return poss
+        by = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")), None)
+        obj = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if obj is not None and obj.pos_ in ("PROPN", "PRON") or (obj is not None and obj.ent_type_):
+            return obj
+        if cue.dep_ in ("dobj", "attr") and cue.head.pos_ in ("VERB", "AUX"):  # "issued a statement", "made the case"
+            return subject_of(cue.head)
+        return None
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    if agent is not None:
+        return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    subj = subject_of(cue)
+    if subj is not None and subj.dep_ == "nsubjpass":
+        return None  # "X was criticized": X is what is talked about
+    return subj
+
+
+def speaker_of(doc: Doc, tok: Token, cue: Token | None = None) -> Speaker | None:
+    relative = tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i
+    if tok.lower_ in EMPTY_SUBJECTS and tok.pos_ in ("PRON", "DET") and not relative:
+        return None
+    token_actors = doc._.token_actors
+    if relative:  # "Smith, who said ...": the words name "who"; the actor is the noun it stands for
+        antecedent = tok.head.head
+        ids = token_actors.get(antecedent.i) or []
+        phrase = _phrase(doc, antecedent, cue)
+        return Speaker(ids[0] if ids else None, tok.text, None, tok.idx, tok.idx + len(tok), phrase.text,
+                       phrase.start_char, phrase.end_char)
+    ids = token_actors.get(tok.i) or []
+    span = next((s for s, _ in doc._.mentions if s.start <= tok.i < s.end), None)
+    if span is None:  # the noun phrase up to its head: "a senior official", "The New York Post"
+        left = tok.left_edge
+        while left.i < tok.i and (left.is_punct or left.dep_ == "cc"):
+            left = doc[left.i + 1]
+        span = doc[left.i:tok.i + 1]
+    appos = next((c for c in tok.children if c.dep_ == "appos"), None)
+    desc = doc[appos.left_edge.i:appos.right_edge.i + 1].text if appos is not None else None
+    phrase = _phrase(doc, tok, cue)
+    return Speaker(ids[0] if ids else None, span.text, desc, span.start_char, span.end_char, phrase.text,
+                   phrase.start_char, phrase.end_char)
+
+
+def _phrase(doc: Doc, tok: Token, cue: Token | None = None) -> Span:
+    """The source's whole noun phrase, trimmed of edge punctuation; a relative clause that holds
+    the cue itself ("The group, which calls itself ...") is the attribution, not the source."""
+    first, last = tok.left_edge.i, tok.right_edge.i
+    for t in doc[tok.i + 1:last + 1]:  # a colon or a quotation ends the name ("Bernie Sanders: ‘...’")
+        if t.text in (":", "“", "‘", '"') or t.is_space and "\n" in t.text:
+            last = t.i - 1
+            break
+    for t in reversed(doc[first:tok.i]):
+        if t.text in (":", "”", "’", '"') or t.is_space and "\n" in t.text:
+            first = t.i + 1
+            break
+    if cue is not None:
+        for c in tok.children:
+            if c.i > tok.i and c.left_edge.i <= cue.i <= c.right_edge.i:
+                last = min(last, c.left_edge.i - 1)
+    while first < tok.i and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    while last > tok.i and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    return doc[first:last + 1]
