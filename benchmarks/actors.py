@@ -46,7 +46,11 @@ def bcubed(gold: dict[int, str], system: dict[int, str]) -> tuple[float, float, 
 
 
 def code_match(system: str | None, gold: str) -> tuple[bool, bool]:
+    """(country right, full code right). An unknown country is "---" on either side and is removed
+    from both before comparing: gold "---GOV" (a government the text does not place) accepts a
+    system "---GOV" or "GOV"."""
     sys_code = (system or "").replace("---", "")
+    gold = gold.replace("---", "")
     return sys_code[:3] == gold[:3], sys_code.startswith(gold)
 
 
@@ -75,7 +79,7 @@ def score(stories: list[dict], pipeline, description: str, errors: list | None =
         sys_right += sum(1 for ss, se, _ in sys_mentions
                          if any(min(ge, se) > max(gs, ss) for gs, ge, _ in story["mentions"]))
         for aid, gcode in story["actors"].items():
-            if not gcode or not any(gold[i] == aid for i in gold):
+            if not gcode or gcode == "---" or not any(gold[i] == aid for i in gold):
                 continue  # an actor the annotator could not code is not scored for codes
             ids = Counter(mapped[i] for i in gold if gold[i] == aid and i in mapped)
             actors_total += 1

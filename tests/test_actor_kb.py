@@ -206,3 +206,42 @@ def test_actors_listing_shows_top_aliases_and_all_with_an_option(tmp_path):
     all_aliases = next(r for r in json.loads(every) if r["actor_id"] == "zelenskyy")["aliases"].split("; ")
     assert len(top_aliases) <= 3 and top_aliases[0] == "Zelenskiy"
     assert len(all_aliases) > len(top_aliases)
+
+
+def test_role_nouns_from_the_phoenix_agents_dictionary_code_groups(pipeline):
+    # kb/roles_phoenix.tsv: role nouns the hand-kept roles.tsv lacks ("rustlers" CRM), kb/roles.tsv wins
+    from storyline import kb
+    roles = kb.roles()
+    assert roles["rustler"].role == "CRM" and roles["president"].role == "GOV"
+    a = analyze(pipeline, "Kenyan cattle rustlers raided a village near Baragoi on Sunday.")
+    assert "KENCRM" in {x.code for x in a.actors.values()}
+
+
+def test_local_people_take_the_country_of_the_one_setting_but_officials_do_not(pipeline):
+    a = analyze(pipeline, "Two men robbed a pharmacy in Wichita, Kansas, on Friday. The victim, a clerk, was "
+                          "driven home to Topeka. Officials said the road was closed.", "2009-03-20")
+    codes = {m.text: a.actors[m.actor_id].code for m in a.mentions}
+    assert codes["The victim"] == "USACVL" and codes["Two men"] == "USACVL"
+    assert codes["Officials"] == "---GOV"  # never from the places: issue 14
+    # two countries among the places: nobody takes either
+    a = analyze(pipeline, "Two men were arrested on Friday after a long drive from Wichita into Toronto.", "2009-03-20")
+    assert {a.actors[m.actor_id].code for m in a.mentions if m.text == "Two men"} == {"---CVL"}
+
+
+def test_an_office_wins_over_the_dictionaries_filler_code_on_a_date():
+    # Phoenix dates "ELI" (a notable without office) from birth, around the offices held: the office wins
+    import datetime as dt
+
+    from storyline import kb
+    book = kb.actors()
+    assert book.lookup("Yoweri Museveni", dt.date(1987, 6, 1)).role == "GOV"
+    she = book.lookup("Eduard Shevardnadze", dt.date(1987, 6, 1))
+    assert (she.country, she.role) == ("RUS", "GOV")  # Soviet foreign minister (coded SUN by date)
+    assert book.lookup("Eduard Shevardnadze", dt.date(1995, 6, 1)).country == "GEO"
+
+
+def test_the_house_and_the_senate_are_two_bodies_of_congress(pipeline):
+    a = analyze(pipeline, "The House approved the bill on Tuesday and the Senate rejected it.", "1987-06-02")
+    ids = {m.text: m.actor_id for m in a.mentions}
+    assert ids["House"] != ids["Senate"]
+    assert {a.actors[ids["House"]].code, a.actors[ids["Senate"]].code} == {"USALEG"}

@@ -14,7 +14,7 @@ from importlib import resources
 from . import actorbook
 from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
 
-KB_VERSION = "2026.11.7"
+KB_VERSION = "2026.11.8"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -96,7 +96,9 @@ class Role:
 @lru_cache(maxsize=1)
 def roles() -> dict[str, Role]:
     out: dict[str, Role] = {}
-    for r in _header_rows("roles.tsv", ["lemma", "role", "kind"]):
+    # hand-kept rows first; the generated Phoenix agent nouns (scripts/build_kb.py) fill in the rest
+    for r in [*_header_rows("roles.tsv", ["lemma", "role", "kind"]),
+              *_header_rows("roles_phoenix.tsv", ["lemma", "role", "kind", "source"])]:
         out.setdefault(r["lemma"].lower(), Role(r["role"], r["kind"]))
     return out
 
@@ -129,6 +131,18 @@ def not_actors() -> dict[str, str]:
     """Words that name no actor even when tagged as an organization: currency and unit
     abbreviations of business news ("cts", "dlrs", "mln"), table words (kb/not_actors.tsv)."""
     return {r["word"].lower(): r["kind"] for r in _header_rows("not_actors.tsv", ["word", "kind"])}
+
+
+@lru_cache(maxsize=1)
+def deploy_verbs() -> frozenset[str]:
+    """Verbs whose subject commands the forces that are their object: kb/deploy_verbs.tsv."""
+    return frozenset(r["lemma"].lower() for r in _header_rows("deploy_verbs.tsv", ["lemma"]))
+
+
+@lru_cache(maxsize=1)
+def relation_nouns() -> frozenset[str]:
+    """Nouns of relations between actors ("war", "relations", "contacts"): kb/relation_nouns.tsv."""
+    return frozenset(r["lemma"].lower() for r in _header_rows("relation_nouns.tsv", ["lemma", "note"]))
 
 
 @dataclass(frozen=True)

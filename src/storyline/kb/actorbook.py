@@ -129,8 +129,12 @@ class ActorBook:
         same = [c for c in cands if c.id == first_id]
         if on is not None:
             covering = [c for c in same if c.dated and c.covers(on)]
-            if covering:  # the most specific (shortest) office that covers the date
-                return min(covering, key=lambda c: ((c.valid_to or dt.date.max) - (c.valid_from or dt.date.min)))
+            if covering:
+                # an office before the dictionaries' filler code ELI (a notable person without office,
+                # often dated from birth: "UGAELI 1962-2000" around "UGAGOV 1986-"), then the most
+                # specific (shortest) one, an open end counting up to the date asked about
+                return min(covering, key=lambda c: (c.role == "ELI" or (c.code or "")[3:6] == "ELI",
+                                                    (c.valid_to or on) - (c.valid_from or dt.date.min)))
         undated = [c for c in same if not c.dated]
         if undated:
             return undated[0]

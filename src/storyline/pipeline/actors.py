@@ -35,7 +35,9 @@ hence these rules.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from rapidfuzz import fuzz, process
 from spacy.language import Language
@@ -43,6 +45,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import kb
 from ..model import Actor, Mention
+from .syntax import subject_of
 
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "premier", "minister", "prime", "sen", "rep"}
 DOMESTIC_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REF", "REB"}
@@ -53,13 +56,21 @@ LOCATIVE_PREPS = {"in", "at", "into", "inside", "within", "across", "throughout"
                   "over", "off", "toward", "towards", "outside", "via", "along", "beyond", "between", "among", "of",
                   "onto", "out", "up", "down", "under", "above", "below", "past", "around", "per", "like", "than"}
 PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
+# the prepositions that attach an act's participants to an event noun ("attacks by Iran", "a
+# ceasefire between Iran and Iraq", "aggression against Iran", "talks with Japan")
+EVENT_NOUN_PREPS = {"by", "between", "against", "with", "on", "to", "from", "of"}
 # a person titled by a body with one of these roles has that role ("U.N. spokesman": IGO)
 ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "PTY", "REB"}
 # roles of the people and bodies that belong to the story's one nation when the text names no other
 CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
+# roles of the people and bodies of local news that take the country of the story's one setting
+SETTING_SHARE = 0.75
+SETTING_ROLES = {"CVL", "COP", "CRM", "LAB", "HLH", "EDU", "BUS", "MED"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "its"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+SINGULAR_THING_PRONOUNS = {"it", "its"}
 ROLE_NAMES = {"GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
               "COP": "police", "JUD": "judiciary", "MED": "media", "BUS": "business", "SPY": "intelligence",
               "IGO": "international organization", "NGO": "non-governmental organization", "REF": "refugees",
@@ -94,6 +105,9 @@ class ActorLinker:
         self.countries = kb.countries()
         self.not_actors = kb.not_actors()
         self.historical = kb.historical_countries()
+        self.triggers = kb.triggers()
+        self.relation_nouns = kb.relation_nouns()
+        self.deploy_verbs = kb.deploy_verbs()
         # transliteration variants are looked for among the hand-kept and user people only
         # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
         self.fuzzy_keys: dict[str, list[str]] = {}
@@ -109,6 +123,7 @@ class ActorLinker:
         self.refs: list[_Ref] = []
         self.surnames: dict[str, str] = {}  # surname -> person actor id, within this story
         self.titles: dict[str, set[str]] = {}  # person actor id -> words of the titles given to them
+        self.placed_by_setting: set[str] = set()  # actors whose country came from a place, not the text
         in_ent: set[int] = set()
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -122,11 +137,22 @@ class ActorLinker:
             if pm.role == "actor" or span.root.dep_ == "poss" or self._country_argument(span, pm):
                 self._place_agent(span, pm)
                 in_ent.update(range(span.start, span.end))
+        placed = {i for span, _ in doc._.places for i in range(span.start, span.end)}
+        for ent in doc.ents:
+            # a country name the places stage left out (it keeps places, not participants): as a
+            # participant it is still the country ("a golden future for the Philippines")
+            if ent.label_ == "GPE" and not any(i in placed or i in in_ent for i in range(ent.start, ent.end)):
+                unplaced = SimpleNamespace(place=None, role="place")
+                if self._country_name(ent, unplaced) and self._country_argument(ent, unplaced):
+                    self._place_agent(ent, unplaced)
+                    in_ent.update(range(ent.start, ent.end))
+        self._event_noun_countries(in_ent)
         for chunk in doc.noun_chunks:
             if chunk.root.i not in in_ent:
                 self._group(chunk)
         self._pronouns()
         self._only_nation()
+        self._local_setting()
         self._historical_states()
         self.refs.sort(key=lambda r: (r.start, r.end))
         doc._.actors = self.actors
@@ -187,9 +213,31 @@ class ActorLinker:
         return Actor(known.id, known.name, kind or known.kind, known.country, known.role, [],
                      known.description or None, known.code or None)
 
+    def _leader_body(self, ent: Span, text: str) -> bool:
+        """"The Reagan administration", "the Thatcher government": a leader's name on a body of
+        government is that country's government, never the person (the generated dictionaries list
+        "Reagan Administration" among Reagan's names)."""
+        last = ent[-1]
+        r = self.roles.get(last.lemma_.lower()) or self.roles.get(last.lower_)
+        if len(ent) < 2 or r is None or r.kind != "org" or r.role != "GOV":
+            return False
+        words = text.split()
+        known = self._known(" ".join(words[:-1])) or self._known_by_surname(" ".join(words[:-1]))
+        if known is None and words[-2].lower() in self.surnames:
+            holder = self.actors.get(self.surnames[words[-2].lower()])
+            country = holder.country if holder is not None else None
+        else:
+            country = known.country if known is not None and known.kind == "person" else None
+        if not country or country not in self.countries.by_alpha3:
+            return False
+        self._add(self.actors[self._group_actor(country, "GOV")], ent, "group", alias=text)
+        return True
+
     def _person(self, ent: Span) -> None:
         text = re.sub(r"[’']s$", "", ent.text).strip()
         surname = text.split()[-1].lower()
+        if self._leader_body(ent, text):
+            return
         known = self._known(text)
         if known is not None and known.kind != "person":
             # a person listed under an organization's entry (a group's leader): the person, with its code
@@ -293,6 +341,8 @@ class ActorLinker:
         text = re.sub(r"[’']s$", "", text).strip()
         if not self._actor_name(ent, text) or self._is_title(ent):
             return
+        if self._leader_body(ent, text):
+            return
         same = self.surnames.get(text.lower())
         if same is not None:  # "Maduro" after "Nicolas Maduro": the person, never an organization
             self._add(self.actors[same], ent, "person", alias=text)
@@ -310,7 +360,11 @@ class ActorLinker:
         else:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
             country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
-            role = next((self.roles[t.lemma_.lower()].role for t in ent if t.lemma_.lower() in self.roles), None)
+            # the longest role phrase in the name: "Kenya Broadcasting Corporation" is media (broadcasting
+            # corporation), not a business (corporation)
+            words = [t for t in ent if not t.is_space]
+            known_role = self._longest(words, self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
+            role = known_role.role if known_role else None
             # a body inside a known one ("Senate Finance Committee", "European Community Commission"):
             # the known body's country and role
             inner = self._longest([t for t in ent if not t.is_space], lambda s: (lambda k: k if k is not None and
@@ -364,6 +418,40 @@ class ActorLinker:
             return False  # "Acme Corp (ACME)": the company's ticker, the company is named beside it
         digits = sum(ch.isdigit() for ch in text)
         return digits * 2 < len(text) and len(ent) <= 12
+
+    def _event_noun_countries(self, in_ent: set[int]) -> None:
+        """A country named as the actor or recipient of an act named by a noun: "an Iranian
+        attack", "the U.S. attack", "Iranian charges", "a ceasefire between Iran and Iraq",
+        "aggression against Iran" (kb/nouns.tsv names the acts). The same words on goods or places
+        ("Iranian oil platform", "U.S. meat products") stay unmarked."""
+        place_at = {i: (span, pm) for span, pm in self.doc._.places for i in range(span.start, span.end)}
+        for tok in self.doc:
+            if tok.i in in_ent or tok.pos_ not in ("PROPN", "ADJ", "NOUN"):
+                continue
+            first = tok
+            while first.dep_ == "conj" and first.head.pos_ in ("PROPN", "ADJ"):
+                first = first.head  # "between Iran and Iraq": Iraq is a conjunct of Iran
+            noun = None
+            if first.dep_ in ("amod", "compound", "poss", "nmod"):
+                noun = first.head
+            elif first.dep_ == "pobj" and first.head.dep_ == "prep" and first.head.lower_ in EVENT_NOUN_PREPS:
+                noun = first.head.head
+            if noun is None or noun.pos_ != "NOUN" or (("NOUN", noun.lemma_.lower()) not in self.triggers
+                                                       and noun.lemma_.lower() not in self.relation_nouns):
+                continue
+            span, pm = place_at.get(tok.i, (None, None))
+            if span is not None:
+                if pm.place is None or not pm.place.feature_code.startswith("PCL") or span.root.i != tok.i:
+                    continue
+                a3 = pm.place.country
+            else:
+                span = self.doc[tok.i:tok.i + 1]
+                a3 = self.countries.lookup(tok.text) if tok.ent_type_ in ("GPE", "NORP", "") else None
+            if not a3 or a3 not in self.countries.by_alpha3:
+                continue
+            c = self.countries.by_alpha3[a3]
+            self._add(Actor(f"agent:{a3}", c.name, "country", a3, None), span, "country")
+            in_ent.update(range(span.start, span.end))
 
     def _country_argument(self, span: Span, pm) -> bool:
         """A country named as a participant rather than a location: the object of a verb ("accused
@@ -434,6 +522,13 @@ class ActorLinker:
             return
         countries: list[str] = []
         org = self._modifier_org(root)
+        if org is None:  # "Commission officials" after "the European Community Commission"
+            for t in root.children:
+                if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < root.i:
+                    earlier = self._named_org_before(self.doc[t.i:t.i + 1], t.text)
+                    if earlier is not None and self.actors[earlier].country:
+                        org = self.actors[earlier]
+                        break
         if org is not None:  # "Senate leaders", "Commission officials", "Pentagon officials"
             countries.append(org.country)
             if org.role in ORG_ROLES_FOR_STAFF or role == "GOV":
@@ -445,6 +540,8 @@ class ActorLinker:
                 continue
             if t.dep_ in ("amod", "compound", "nmod", "conj", "poss") or (t.dep_ == "pobj" and t.head.lower_ == "of"):
                 a3 = self.countries.lookup(t.text)
+                if a3 is None and role == "GOV" and t.dep_ in ("compound", "poss") and t.pos_ == "PROPN":
+                    a3 = self._leader_country(t)  # "the Thatcher government": the leader's country
                 if a3 is None and t.ent_type_ in ("GPE", "LOC"):
                     a3 = next((pm.place.country for s, pm in self.doc._.places
                                if s.start <= t.i < s.end and pm.place is not None), None)
@@ -456,14 +553,31 @@ class ActorLinker:
                     a3 = self._place_country(obj)
                     if a3 and a3 not in countries:
                         countries.append(a3)
+        named = self._appositive_person(root)
+        if named is not None:
+            # "a leading Republican senator, Mark Hatfield": the title and the name are one person,
+            # and the title gives a person the text does not otherwise place its country and role
+            person = self.actors[named]
+            if named.startswith("person:"):
+                person.country = person.country or (countries[0] if len(countries) == 1 else None)
+                if person.role in (None, "CVL"):
+                    person.role = role
+            self._add(person, chunk, "person", head=root.i)
+            return
         poss = next((c for c in root.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS), None)
         if not countries and poss is not None:
             ref = self._antecedent(poss)
             owner = self.actors.get(ref.actor_id) if ref else None
             if owner is not None and owner.country:
                 countries.append(owner.country)
+        if not countries and poss is None and role in ("MIL", "COP", "SPY"):
+            owner = self._commanding_state(root)
+            if owner:  # "the United States for sending naval forces into the Gulf"
+                countries.append(owner)
+        from_place = False
         if not countries and poss is None and role in LOCAL_ROLES:
             countries += self._clause_place_country(root)
+            from_place = bool(countries)
         if not countries and poss is None and chunk[0].lower_ == "the" and root.tag_ in ("NN", "NNP") \
                 and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person":
             holder = self._titled_before(root)
@@ -486,8 +600,59 @@ class ActorLinker:
             if holder is not None:  # "the Ukrainian President" after "Volodymyr Zelenskiy": the same person
                 self._add(self.actors[holder], chunk, "person", head=root.i)
                 continue
-            self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
-                      "person-role" if singular else "group", head=root.i)
+            aid = self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
+                            "person-role" if singular else "group", head=root.i)
+            if from_place:
+                self.placed_by_setting.add(aid)
+
+    def _commanding_state(self, root: Token) -> str | None:
+        """The country of the state that sends, deploys or withdraws these forces: the subject of a
+        verb of kb/deploy_verbs.tsv of which they are the object ("Iran withdrew troops"), or, for a
+        verb without a subject inside a prepositional clause ("criticized the United States for
+        sending naval forces"), the object of the verb that governs it."""
+        verb = root.head
+        if root.dep_ != "dobj" or verb.lemma_.lower() not in self.deploy_verbs:
+            return None
+        who = subject_of(verb)
+        if who is None and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            who = next((c for c in verb.head.head.children if c.dep_ == "dobj"), None)
+        if who is None:
+            return None
+        ref = next((r for r in self.refs if r.start <= who.i < r.end), None)
+        actor = self.actors.get(ref.actor_id) if ref is not None else None
+        if actor is None or not actor.country or actor.country not in self.countries.by_alpha3:
+            return None
+        return actor.country if actor.kind == "country" or actor.role in ("GOV", "MIL") else None
+
+    def _appositive_person(self, root: Token) -> str | None:
+        """The person named in apposition to a person-role noun ("the head of the department, Abdul
+        Jabbar Muhsen"), when that name is a mention already resolved to a person."""
+        r = self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)
+        if r is None or r.kind != "person" or root.tag_ not in ("NN", "NNP"):
+            return None
+        names = [c for c in root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        after = root.right_edge.i + 1
+        if after + 1 < len(self.doc) and self.doc[after].text == "," and self.doc[after + 1].ent_type_ == "PERSON":
+            # the parser often makes both subjects of the verb: "The head of X, Abdul Muhsen told ..."
+            name = self.doc[after + 1]
+            while name.i + 1 < len(self.doc) and self.doc[name.i + 1].ent_iob_ == "I":
+                name = self.doc[name.i + 1]
+            if name.head == root.head and name.dep_ == root.dep_:
+                names.append(name)
+        for c in names:
+            ref = next((x for x in self.refs if x.start <= c.i < x.end and x.kind == "person"), None)
+            if ref is not None:
+                return ref.actor_id
+        return None
+
+    def _leader_country(self, tok: Token) -> str | None:
+        """The country of a person named by this word: one named in the story, or a known person
+        (a leader's surname on a body of government)."""
+        same = self.surnames.get(tok.lower_)
+        if same is not None and same in self.actors:
+            return self.actors[same].country
+        known = self._known(tok.text)
+        return known.country if known is not None and known.kind == "person" else None
 
     def _place_country(self, tok: Token) -> str | None:
         a3 = self.countries.lookup(tok.text)
@@ -549,6 +714,11 @@ class ActorLinker:
         word = root.lemma_.lower()
         named = {r.actor_id for r in self.refs if r.kind == "person" and r.end <= root.i}
         fits = [i for i in named if word in self.titles.get(i, ())]
+        if len(fits) > 1:
+            # "the Secretary General" after "Lieutenant General Walters" and "Secretary General Perez
+            # de Cuellar": every word of the title must fit
+            words = {t.lemma_.lower() for t in root.subtree if t.i <= root.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
+            fits = [i for i in fits if words <= self.titles.get(i, set())]
         return fits[0] if len(fits) == 1 else None
 
     def _title_holder(self, chunk: Span, country: str | None, role: str) -> str | None:
@@ -567,8 +737,10 @@ class ActorLinker:
         country ("the armed forces", "villagers") are of that nation: the story's actors name no
         other. Never from the dateline or the places, and not when two nations are named (talks in
         Geneva between two delegations leave "officials" without a country)."""
-        nations = {a.country for a in self.actors.values()
-                   if a.country in self.countries.by_alpha3 and a.role not in ("IGO", "NGO")}
+        # a country given only by where local people were (protesters in Tbilisi) is not the nation
+        # of the story's officials: the text must name it for someone
+        nations = {a.country for a in self.actors.values() if a.country in self.countries.by_alpha3
+                   and a.role not in ("IGO", "NGO") and a.id not in self.placed_by_setting}
         if len(nations) != 1:
             return
         (nation,) = nations
@@ -585,6 +757,40 @@ class ActorLinker:
                 renamed[aid] = new_id
             else:
                 a.country = nation
+        for r in self.refs:
+            r.actor_id = renamed.get(r.actor_id, r.actor_id)
+
+    # ---- local news: one setting ----
+    def _local_setting(self) -> None:
+        """Local news (a shooting in a Kansas town, an outbreak in Peru's hospitals) names its
+        places, not its people's nationality: when every place the story names lies in one country
+        (two place names at least, and three in four of all) and no actor is of another country, the residents, victims,
+        police, criminals and doctors it leaves without a country are of that one. Officials,
+        governments and troops never take it (a meeting in Geneva does not make the delegations
+        Swiss: issue 14), nor anybody when the story names a second country."""
+        countries = [pm.place.country for _, pm in self.doc._.places
+                     if pm.role == "place" and pm.place is not None and pm.place.country]
+        if len(countries) < 2:
+            return
+        setting, n = Counter(countries).most_common(1)[0]
+        if n < 2 or n < SETTING_SHARE * len(countries):  # one stray place (a misread "North") is tolerated
+            return
+        if setting not in self.countries.by_alpha3 or any(
+                a.country not in (None, setting) for a in self.actors.values() if a.role not in ("IGO", "NGO")):
+            return
+        renamed: dict[str, str] = {}
+        for aid, a in list(self.actors.items()):
+            if a.country is not None or a.role not in SETTING_ROLES or a.kind not in ("group", "person"):
+                continue
+            if aid.startswith("agent:"):
+                new_id = f"agent:{setting}{a.role}"
+                c = self.countries.by_alpha3[setting]
+                self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
+                                                     setting, a.role, list(a.aliases)))
+                del self.actors[aid]
+                renamed[aid] = new_id
+            else:
+                a.country = setting
         for r in self.refs:
             r.actor_id = renamed.get(r.actor_id, r.actor_id)
 
@@ -626,6 +832,15 @@ class ActorLinker:
         cands = [r for r in self.refs if r.end <= tok.i and r.kind in kinds]
         if not cands:
             return None
+        if tok.lower_ in PLURAL_PRONOUNS | SINGULAR_THING_PRONOUNS:
+            # number: "they" is a plural group named lately ("the rustlers"), "it"/"its" a body or a
+            # country; the other kinds stay possible when the last two sentences name none
+            plural = tok.lower_ in PLURAL_PRONOUNS
+            recent = [r for r in cands if self._sentences_between(r.start, tok.i) <= 1]
+            plural_head = lambda r: self.doc[r.head].tag_ in ("NNS", "NNPS")  # noqa: E731
+            fitting = [r for r in recent if (r.kind == "group" and plural_head(r)) == plural]
+            if fitting:
+                cands = fitting
         by_sent: dict[int, list[_Ref]] = {}
         for r in cands:
             by_sent.setdefault(self.doc[r.start].sent.start, []).append(r)
@@ -637,6 +852,10 @@ class ActorLinker:
                 return max(own or refs, key=lambda r: r.end)
             return max(subjects, key=lambda r: r.end) if subjects else max(refs, key=lambda r: r.end)
         return None
+
+    def _sentences_between(self, start: int, end: int) -> int:
+        """How many sentence starts lie after token `start` up to token `end`."""
+        return sum(1 for t in self.doc[start + 1:end + 1] if t.is_sent_start)
 
     def _pronouns(self) -> None:
         for tok in self.doc:
@@ -652,3 +871,71 @@ class ActorLinker:
                 continue
             if ref is not None and tok.sent.start - self.doc[ref.start].sent.start <= 200:
                 self.refs.append(_Ref(tok.i, tok.i + 1, ref.actor_id, "pronoun", tok.i))
+
+
+# ---- first person inside a direct quote ----
+SPEAKER_PRONOUNS = {"i", "me", "my", "mine", "myself"}
+BODY_PRONOUNS = {"we", "us", "our", "ours", "ourselves"}
+
+
+def quoted_first_person(doc: Doc, quotes) -> None:
+    """Inside a direct quote, "I" is its speaker and "we" the body the speaker talks for ("'We did
+    not circulate this list,' Denman said": the European Community he represents). The body of a
+    person is the nearest organization or group named before the quote with the speaker's country
+    and role (the White House for its spokesman), else the speaker's country and role as a group;
+    a speaking organization or group is its own "we". Called by the quotes stage, which finds the
+    speakers; adds pronoun mentions to doc._.mentions and doc._.token_actors for the events stage."""
+    actors = doc._.actors
+    mentions = list(doc._.mentions)
+    taken = {s.start for s, _ in mentions}
+    added = False
+    for q in quotes:
+        speaker = actors.get(q.speaker_id) if q.direct and q.speaker_id else None
+        if speaker is None:
+            continue
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None:
+            continue
+        body: str | None | bool = False  # found lazily: most quotes have no "we"
+        for tok in span:
+            low = tok.lower_
+            if tok.i in taken or tok.pos_ != "PRON" or low not in SPEAKER_PRONOUNS | BODY_PRONOUNS:
+                continue
+            if low in SPEAKER_PRONOUNS:
+                if speaker.kind != "person":
+                    continue
+                aid = speaker.id
+            else:
+                if body is False:
+                    body = _speaker_body(doc, speaker, mentions, q.start)
+                if body is None:
+                    continue
+                aid = body
+            mentions.append((doc[tok.i:tok.i + 1], Mention(tok.idx, tok.idx + len(tok), tok.text, aid, "pronoun")))
+            doc._.token_actors.setdefault(tok.i, []).insert(0, aid)
+            taken.add(tok.i)
+            added = True
+    if added:
+        mentions.sort(key=lambda sm: (sm[0].start, sm[0].end))
+        doc._.mentions = mentions
+
+
+def _speaker_body(doc: Doc, speaker: Actor, mentions, before: int) -> str | None:
+    if speaker.kind != "person":
+        return speaker.id
+    if not speaker.country:
+        return None
+    for span, m in sorted(mentions, key=lambda sm: -sm[1].start):
+        a = doc._.actors.get(m.actor_id)
+        if m.start >= before or a is None or a.kind not in ("organization", "group") or m.how == "pronoun":
+            continue
+        if a.country == speaker.country and (a.role or "") == (speaker.role or ""):
+            return a.id
+    if not speaker.role:
+        return None
+    aid = f"agent:{speaker.country}{speaker.role}"
+    if aid not in doc._.actors:
+        c = kb.countries().by_alpha3.get(speaker.country)
+        doc._.actors[aid] = Actor(aid, f"{c.name if c else speaker.country} {ROLE_NAMES.get(speaker.role, speaker.role)}",
+                                  "group", speaker.country, speaker.role)
+    return aid

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ... import kb
 from ...model import Quote
+from ..actors import quoted_first_person
 from ..time import reanchor
 from .content import content_of
 from .cues import CLOSE_MARKS, OPEN_MARKS, cue_model, doc_context, find_cues
@@ -76,6 +77,7 @@ class QuoteFinder:
         quotes.extend(transcript_turns(doc, text, [(q.start, q.end) for q in quotes]))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
+        quoted_first_person(doc, quotes)
         self._anchor_quoted_times(doc, quotes)
         return doc
 
