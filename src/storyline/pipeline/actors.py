@@ -222,6 +222,8 @@ class ActorLinker:
         if len(ent) < 2 or r is None or r.kind != "org" or r.role != "GOV":
             return False
         words = text.split()
+        if len(words) < 2:  # two tokens written as one word ("U.S.-government"): no name before the body
+            return False
         known = self._known(" ".join(words[:-1])) or self._known_by_surname(" ".join(words[:-1]))
         if known is None and words[-2].lower() in self.surnames:
             holder = self.actors.get(self.surnames[words[-2].lower()])
