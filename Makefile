@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED_EXAMPLE := ../shared/examples/kherson-2022-11-15.txt
-EXAMPLE := $(if $(wildcard $(SHARED_EXAMPLE)),$(SHARED_EXAMPLE),examples/kherson-2022-11-15.txt)
+EXAMPLE := $(SHARED_EXAMPLE)
 
 .PHONY: install demo test bench clean browser
 
@@ -22,6 +22,7 @@ $(VENV)/.spark-extra: pyproject.toml $(BIN)/storyline
 	touch $@
 
 demo: install
+	@test -f $(EXAMPLE) || (echo "error: $(EXAMPLE) is missing (the example is read from ../shared beside the clone)"; exit 2)
 	rm -f demo.duckdb
 	$(BIN)/storyline ingest --db demo.duckdb $(EXAMPLE)
 	$(BIN)/storyline events --db demo.duckdb

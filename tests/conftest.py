@@ -6,8 +6,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 KHERSON = SHARED / "examples" / "kherson-2022-11-15.txt"
-if not KHERSON.exists():  # a clone without shared/ beside it: the bundled copy is the same file
-    KHERSON = ROOT / "examples" / "kherson-2022-11-15.txt"
 DATA = Path(__file__).parent / "data"
 
 
@@ -29,6 +27,8 @@ def _analyze(pipeline, path):
 
 @pytest.fixture(scope="session")
 def kherson(pipeline):
+    if not KHERSON.exists():  # the example is read from ../shared, never copied into the repo
+        pytest.skip(f"{KHERSON} is missing")
     return _analyze(pipeline, KHERSON)
 
 
