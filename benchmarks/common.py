@@ -114,3 +114,17 @@ def read_real_devset(split: str | None = None) -> list[dict]:
     from corpus import load_actor_stories
 
     return load_actor_stories(split)
+
+
+def tree_rss_mb() -> float:
+    """Summed RSS of this process and all its children (ingest workers), in MB."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0
+    for p in [me, *me.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass  # a child that ended between listing and reading
+    return total / 2**20

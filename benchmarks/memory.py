@@ -19,10 +19,9 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REUTERS, emit  # noqa: E402
+from common import REUTERS, emit, tree_rss_mb  # noqa: E402
 
 
 def main() -> None:
@@ -44,16 +43,9 @@ def main() -> None:
     stop = threading.Event()
 
     def sample() -> None:
-        me = psutil.Process()
         t0 = time.monotonic()
         while not stop.is_set():
-            total = 0
-            for p in [me, *me.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            samples.append((round(time.monotonic() - t0, 1), read["n"], round(total / 2**20, 1)))
+            samples.append((round(time.monotonic() - t0, 1), read["n"], round(tree_rss_mb(), 1)))
             stop.wait(2.0)
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,10 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import corpus_args, emit, load, progress  # noqa: E402
+from common import corpus_args, emit, load, progress, tree_rss_mb  # noqa: E402
 
 
 class PeakRSS:
@@ -32,15 +31,8 @@ class PeakRSS:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
-            for p in [me, *me.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
+            self.peak = max(self.peak, tree_rss_mb())
             self._stop.wait(self.every)
 
     def __enter__(self) -> "PeakRSS":
@@ -53,7 +45,7 @@ class PeakRSS:
 
     @property
     def mb(self) -> float:
-        return round(self.peak / 2**20, 1)
+        return round(self.peak, 1)
 
 
 def storyline_run(stories, jobs: int, batch_size: int) -> dict:
