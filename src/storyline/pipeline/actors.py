@@ -746,21 +746,7 @@ class ActorLinker:
         if len(nations) != 1:
             return
         (nation,) = nations
-        renamed: dict[str, str] = {}
-        for aid, a in list(self.actors.items()):
-            if a.country is not None or a.role not in CONTEXT_ROLES or a.kind not in ("group", "person"):
-                continue
-            if aid.startswith("agent:"):
-                new_id = f"agent:{nation}{a.role}"
-                c = self.countries.by_alpha3[nation]
-                self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
-                                                     nation, a.role, list(a.aliases)))
-                del self.actors[aid]
-                renamed[aid] = new_id
-            else:
-                a.country = nation
-        for r in self.refs:
-            r.actor_id = renamed.get(r.actor_id, r.actor_id)
+        self._give_country(nation, CONTEXT_ROLES)
 
     # ---- local news: one setting ----
     def _local_setting(self) -> None:
@@ -780,19 +766,24 @@ class ActorLinker:
         if setting not in self.countries.by_alpha3 or any(
                 a.country not in (None, setting) for a in self.actors.values() if a.role not in ("IGO", "NGO")):
             return
+        self._give_country(setting, SETTING_ROLES)
+
+    def _give_country(self, country: str, roles) -> None:
+        """Actors without a country whose role is in `roles` take `country`; a group known only by
+        role ("agent:---COP") becomes that country's group, and its mentions follow it."""
         renamed: dict[str, str] = {}
         for aid, a in list(self.actors.items()):
-            if a.country is not None or a.role not in SETTING_ROLES or a.kind not in ("group", "person"):
+            if a.country is not None or a.role not in roles or a.kind not in ("group", "person"):
                 continue
             if aid.startswith("agent:"):
-                new_id = f"agent:{setting}{a.role}"
-                c = self.countries.by_alpha3[setting]
+                new_id = f"agent:{country}{a.role}"
+                c = self.countries.by_alpha3[country]
                 self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
-                                                     setting, a.role, list(a.aliases)))
+                                                     country, a.role, list(a.aliases)))
                 del self.actors[aid]
                 renamed[aid] = new_id
             else:
-                a.country = setting
+                a.country = country
         for r in self.refs:
             r.actor_id = renamed.get(r.actor_id, r.actor_id)
 
