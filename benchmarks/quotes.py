@@ -193,6 +193,26 @@ def storyline_items(text: str, analysis) -> list:
     return out
 
 
+def show_source_errors(name: str, text: str, gold, analysis) -> int:
+    """Print, to stderr, the gold attributions found whose speaker is wrong or missing: the gold
+    source, storyline's speaker and cue, and the content's opening words. Returns how many."""
+    n = 0
+    quotes = [q for q in analysis.quotes if not q.scare]
+    for g, kind, src in gold:
+        found = [q for q in quotes if g.overlaps(trim(text, q.start, q.end))]
+        if not found or src is None:
+            continue
+        q = max(found, key=lambda q: g.shared(trim(text, q.start, q.end)))
+        if q.speaker_start is not None and overlap((q.speaker_start, q.speaker_end), src):
+            continue
+        said = text[q.speaker_start:q.speaker_end] if q.speaker_start is not None else None
+        content = text[g.whole[0]:g.whole[1]].replace("\n", " ")[:70]
+        print(f"{name}\t{kind}\tgold={text[src[0]:src[1]]!r}\tsys={said!r}\tcue={q.cue!r}\t{content}",
+              file=sys.stderr)
+        n += 1
+    return n
+
+
 def textacy_items(nlp, text: str) -> list:
     """textacy 0.13's direct_quotations on spaCy's parse of the same text (a document with an
     unpaired quotation mark makes it give up: no quotes for that article, as a user would get)."""
@@ -219,6 +239,8 @@ def main() -> None:
                     help="of a split, the seeded part held out from tuning (holdout) or the rest (tune)")
     ap.add_argument("--peer", choices=["textacy"], action="append", default=[])
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--show-source-errors", type=int, default=0,
+                    help="print up to N storyline speaker errors to stderr (tuning part of train only)")
     args = ap.parse_args()
 
     from storyline.model import Story
@@ -233,8 +255,13 @@ def main() -> None:
     scorer = Scorer()
     t0 = time.perf_counter()
     analyses = pipeline.pipe(Story(text=text, date=date) for _, date, text, _ in docs)
+    shown = 0
     for (name, date, text, gold), a in progress(zip(docs, analyses), total=len(docs), description="PolNeAR"):
         scorer.add(gold_items(text, gold), storyline_items(text, a))
+        if shown < args.show_source_errors:
+            if args.part != "tune":
+                sys.exit("--show-source-errors reads the tuning part only: add --part tune")
+            shown += show_source_errors(name, text, gold_items(text, gold), a)
     secs = time.perf_counter() - t0
     result = {"data": [str(d) for d in args.data], "part": args.part, "documents": len(docs),
               "documents_per_s": round(len(docs) / secs, 2)}

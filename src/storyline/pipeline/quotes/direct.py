@@ -14,8 +14,8 @@ from spacy.tokens import Doc, Span
 
 from ...model import Quote
 
-_CURLY = re.compile(r"“([^”]+?)”|“([^“”]+?)(?=\n\s*\n\s*“)", re.DOTALL)
-_STRAIGHT = re.compile(r'"([^"]+?)"', re.DOTALL)
+_DOUBLE = re.compile(r'["“”]')
+_OPEN_BEFORE = "([{—–-/"  # an opening mark follows a space, the text's start or one of these
 # ‘...’ with an apostrophe allowed inside ("‘I don’t know’"); the opening mark follows a space,
 # a bracket or a dash, the closing one is not followed by a letter.
 _SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘((?:[^‘’\n]|’(?=\w))+?)’(?!\w)")
@@ -26,18 +26,53 @@ _TRANSCRIPT = re.compile(r"(?:^|\n)" + _SPEAKER_LABEL + r"[ \t]+([^\n]+)")
 MIN_TURN_TOKENS = 4  # a transcript label followed by fewer words is a heading
 
 
+def _is_opening(text: str, i: int, inside: bool) -> bool:
+    """Whether the double mark at i opens a quote, read from what is around it rather than from
+    its glyph: web text mixes straight and curly marks ("...order,” he continued. "They're ...",
+    “highly significant."), and pairing marks by glyph then shifts every later quote by one.
+    A mark with a space on neither side or on both takes the turn (closing when a quote is open)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    opens = before.isspace() or before in _OPEN_BEFORE
+    closes = after.isspace() or not after.isalnum()
+    if opens and not closes:
+        return True
+    if closes and not opens:
+        return False
+    if text[i] != '"':
+        return text[i] == "“"
+    return not inside
+
+
+def _double_quote_spans(text: str) -> list[tuple[int, int]]:
+    """The insides of double quotation marks. A quote may run over paragraphs the way news writes
+    them: each paragraph of a long quote reopens it and only the last one closes it, so an opening
+    mark in a later line while a quote is open ends the open one at that line's break. A second
+    opening on the same line, or a closing mark with no quote open, is a stray mark and is skipped."""
+    out: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for m in _DOUBLE.finditer(text):
+        i = m.start()
+        if _is_opening(text, i, open_at is not None):
+            if open_at is not None and (nl := text.rfind("\n", open_at, i)) >= 0:
+                out.append((open_at + 1, len(text[:nl].rstrip())))
+            open_at = i
+        elif open_at is not None:
+            out.append((open_at + 1, i))
+            open_at = None
+    return out
+
+
 def quote_mark_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    for rx in (_CURLY, _STRAIGHT, _SINGLE):
-        for m in rx.finditer(text):
-            g = 1 if m.group(1) is not None else 2
-            start, end = m.start(g), m.end(g)
-            if not text[start:end].strip():
-                continue
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is not None and any(not t.is_punct and not t.is_space for t in span):
-                if not any(s <= start < e or start <= s < end for s, e in out):
-                    out.append((start, end))
+    found = _double_quote_spans(text) + [(m.start(1), m.end(1)) for m in _SINGLE.finditer(text)]
+    for start, end in found:
+        if not text[start:end].strip():
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and any(not t.is_punct and not t.is_space for t in span):
+            if not any(s <= start < e or start <= s < end for s, e in out):
+                out.append((start, end))
     return sorted(out)
 
 
