@@ -177,3 +177,23 @@ def test_a_short_verbless_term_without_a_speaker_is_a_scare_quote(pipeline):
     assert [(q.text, q.scare) for q in quotes if q.direct] == [("green zone", True)]
     said = _one(_quotes(pipeline, "“Enemy influence,” the mayor said."), direct=True)
     assert not said.scare and said.speaker_text == "the mayor"
+
+
+def test_mixed_straight_and_curly_marks_pair_by_position(pipeline):
+    # an opening straight mark closed by a curly one must not shift the pairing of the next quote
+    text = ('"The roads are closed until Friday,” the mayor said. "Nobody should travel tonight," she added.\n\n'
+            'Later the council called the storm “a serious threat." Officials agreed.')
+    quotes = _quotes(pipeline, text)
+    spans = {q.text.strip(' ,."') for q in quotes if q.direct}
+    assert {"The roads are closed until Friday", "Nobody should travel tonight"} <= spans
+    assert any("a serious threat" in q.text for q in quotes)
+    assert all("Officials" not in q.text and "the mayor said" not in q.text for q in quotes)
+
+
+def test_a_stray_mark_does_not_swallow_the_next_paragraphs():
+    from storyline.pipeline.quotes.direct import _double_quote_spans
+
+    text = ('The index fell 3" on the day.\nTraders were calm.\n'
+            '"We expected it," a dealer said.\n"It will pass.\n"Prices recover," he said.')
+    assert [text[s:e] for s, e in _double_quote_spans(text)] == [
+        "We expected it,", "It will pass.", "Prices recover,"]
