@@ -233,3 +233,18 @@ def test_year_ago_quarters_and_periods():
     assert normalize("the year-ago third quarter", a).value == "1988-Q3"
     assert normalize("a three-year period", a).value == "P3Y"
     assert normalize("at least the past 18 months", a).value == "P18M"
+
+
+@pytest.mark.parametrize("sentence,found,type_,value", [
+    ("Sales for that quarter rose 4%.", "that quarter", "DATE", "2022-Q2"),
+    ("The plant should reopen by year's end.", "year's end", "DATE", "2022-12-31"),
+    ("Funds may sell more bonds in the weeks ahead.", "the weeks ahead", "DURATION", "PXW"),
+    ("Over the next couple of years the fleet will grow.", "the next couple of years", "DURATION", "P2Y"),
+    ("Buyers were busy in the morning and quiet later.", "the morning", "TIME", "2022-11-15TMO"),
+    ("For the week, the index fell 2%.", "the week", "DATE", "2022-W46"),
+])
+def test_definite_and_anaphoric_periods_are_found(sentence, found, type_, value):
+    spans = [sentence[s:e] for s, e in scan(sentence)]
+    assert spans == [found]
+    tx = normalize(found, A, None, Timex("DATE", "2022-Q2", "quarter"))
+    assert (tx.type, tx.value) == (type_, value)

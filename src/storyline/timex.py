@@ -33,7 +33,7 @@ _UNITS_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                 "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 _TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                "eighty": 80, "ninety": 90}
-NUMBERS: dict[str, int | str] = {"a": 1, "an": 1, "a single": 1, "a couple of": 2, "a couple": 2, "a dozen": 12,
+NUMBERS: dict[str, int | str] = {"a": 1, "an": 1, "a single": 1, "a couple of": 2, "a couple": 2, "couple of": 2, "a dozen": 12,
                                  "a hundred": 100, "hundred": 100, "a few": "X", "several": "X", "few": "X",
                                  "many": "X", "some": "X", "a number of": "X"}
 NUMBERS.update(_UNITS_WORDS)
@@ -494,6 +494,10 @@ def _r_that_period(m, a, d, r):  # that year, later that month, the following ye
     if unit == "week" and re.match(r"\d{4}-\d{2}-\d{2}", base.value):
         day = dt.date.fromisoformat(base.value[:10]) + dt.timedelta(weeks=step)
         return Timex("DATE", _week_value(day), "week", mod, anaphoric=True)
+    q_m = re.match(r"\d{4}-Q(\d)", base.value)
+    if unit == "quarter" and q_m:
+        yy, mo = _add_months(y, 3 * int(q_m[1]) - 2, 3 * step)
+        return Timex("DATE", f"{yy:04d}-Q{(mo - 1) // 3 + 1}", "quarter", mod, anaphoric=True)
     return None
 
 
@@ -583,6 +587,21 @@ def _r_weekend(m, a, d, r):  # the weekend: the last one in the past tense, the 
     if a.weekday() >= 5 or d == "future":
         return Timex("DATE", _week_value(monday) + "-WE", "week")
     return Timex("DATE", _week_value(monday - dt.timedelta(weeks=1)) + "-WE", "week")
+
+
+def _r_the_week(m, a, d, r):  # "for the week", "the week's most active session": the week talked about
+    if r is not None and re.match(r"\d{4}-\d{2}-\d{2}", r.value):
+        return Timex("DATE", _week_value(dt.date.fromisoformat(r.value[:10])), "week", anaphoric=True)
+    return Timex("DATE", _week_value(a), "week")
+
+
+def _r_the_part(m, a, d, r):  # "in the morning": that part of the day talked about (the story's day)
+    day = r.value[:10] if r is not None and re.match(r"\d{4}-\d{2}-\d{2}", r.value) else a.isoformat()
+    return Timex("TIME", f"{day}T{PARTS_OF_DAY[m[1]]}", "part-of-day", anaphoric=r is not None)
+
+
+def _r_recent_units_ahead(m, a, d, r):  # the weeks ahead, the months ahead: an unstated stretch to come
+    return Timex("DURATION", _duration_value("X", m[1]), "duration")
 
 
 def _r_holiday(m, a, d, r):
@@ -813,15 +832,18 @@ _RULE_TABLE = [
      _r_that_day, AS_IS),
     (r"the (?P<step>next|following|previous) (?P<part>day|morning|afternoon|evening|night)", _r_that_day, AS_IS),
     (r"(?:(?P<edge>early|earlier|late|later) (?:in )?)?(?:that|the (?P<step>following|next|previous|preceding|prior))"
-     r" (?P<unit>year|month|week)", _r_that_period, AS_IS),
+     r" (?P<unit>year|quarter|month|week)", _r_that_period, AS_IS),
     (rf"(?:(?P<edge>early|earlier|late|later|mid-?) )?(?:(?P<part0>morning|afternoon|evening|night),? )?(?:(?P<rel>"
      rf"this past|this coming|last|next|this|coming|past) )?(?P<wd>{_alt(WEEKDAYS)})\.?(?: \((?P<dom>\d{{1,2}})\))?"
      rf"(?: (?P<part>morning|afternoon|evening|night))?", _r_weekday, AS_IS),
     (r"((?:(?:early|earlier|late|later) (?:in )?|mid-)?)(?:the )?(last|past|previous|this|current|next|coming) "
      r"(week|weekend|month|year|quarter|decade|century)", _r_rel_unit, THE),
     (r"(end|beginning|start|middle) of (?:the |this )?(week|month|year)", _r_the_edge_of, THE),
-    (r"year-end|end-year|year end", _r_year_end, AS_IS),
+    (r"year-end|end-year|year end|year's end", _r_year_end, AS_IS),
     (r"weekend", _r_weekend, NEED_THE),
+    (r"week", _r_the_week, NEED_THE),
+    (r"(morning|afternoon|evening)", _r_the_part, NEED_THE),
+    (rf"({_UNIT_SG}s|quarters) ahead", _r_recent_units_ahead, NEED_THE),
     (rf"(?:(last|next|this) )?({_HOLIDAY_RE})(?:,? (\d{{4}}))?", _r_holiday, AS_IS),
     # "N units before" is left to the duration rule: "before" there opens a clause ("wait 30 days
     # before closing"), and TimeML annotates only the duration.
@@ -889,10 +911,11 @@ _NEEDS = {
     _r_the_period: r"quarter|period|year", _r_year_earlier: r"year", _r_deictic_day: r"today|yesterday|tomorrow|tonight",
     _r_this_part: r"morning|afternoon|evening", _r_overnight: r"overnight|last night", _r_that_day: r"day|morning|"
     r"afternoon|evening|night", _r_weekday: rf"\b{_alt(WEEKDAYS)}", _r_the_edge_of: r" of ",
-    _r_year_end: r"year.end|end.year", _r_weekend: r"weekend", _r_holiday: _HOLIDAY_RE,
+    _r_year_end: r"year.end|end.year|year's end", _r_weekend: r"weekend", _r_holiday: _HOLIDAY_RE,
     _r_ago: r"ago\b|earlier|before|from now|hence", _r_unit_and_half: r"and a half", _r_set_any: r"every|each",
     _r_per_unit: r"once|twice|times", _r_clock_words: r"morning|afternoon|evening|night",
     _r_clock_day: r"\d ?[ap]\.?m|noon|midnight|midday|\d:\d\d",
+    _r_the_week: r"the week", _r_the_part: r"the (?:morning|afternoon|evening)", _r_recent_units_ahead: r"ahead",
 }
 
 
