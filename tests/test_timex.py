@@ -242,9 +242,15 @@ def test_year_ago_quarters_and_periods():
     ("Over the next couple of years the fleet will grow.", "the next couple of years", "DURATION", "P2Y"),
     ("Buyers were busy in the morning and quiet later.", "the morning", "TIME", "2022-11-15TMO"),
     ("For the week, the index fell 2%.", "the week", "DATE", "2022-W46"),
+    ("Trading slowed by mid-afternoon.", "mid-afternoon", "TIME", "2022-11-15TAF"),
 ])
 def test_definite_and_anaphoric_periods_are_found(sentence, found, type_, value):
     spans = [sentence[s:e] for s, e in scan(sentence)]
     assert spans == [found]
     tx = normalize(found, A, None, Timex("DATE", "2022-Q2", "quarter"))
     assert (tx.type, tx.value) == (type_, value)
+
+
+def test_that_quarter_with_no_quarter_named_before_is_the_last_one():
+    tx = normalize("that quarter", A, None, Timex("DATE", "2021", "year"))
+    assert (tx.type, tx.value) == ("DATE", "2022-Q3")

@@ -481,6 +481,8 @@ def _r_that_period(m, a, d, r):  # that year, later that month, the following ye
     unit = g["unit"]
     step = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "prior": -1}.get(g.get("step") or "", 0)
     base = r if (r is not None and r.is_calendar) else None
+    if unit == "quarter" and (base is None or not re.match(r"\d{4}-Q\d", base.value)):
+        return Timex("DATE", _ref_period(a, None, "quarter"), "quarter")  # no quarter named before: the last one
     if base is None:
         return None
     y = int(base.value[:4])
@@ -843,6 +845,7 @@ _RULE_TABLE = [
     (r"weekend", _r_weekend, NEED_THE),
     (r"week", _r_the_week, NEED_THE),
     (r"(morning|afternoon|evening)", _r_the_part, NEED_THE),
+    (r"mid[- ]?(morning|afternoon)", _r_the_part, AS_IS),
     (rf"({_UNIT_SG}s|quarters) ahead", _r_recent_units_ahead, NEED_THE),
     (rf"(?:(last|next|this) )?({_HOLIDAY_RE})(?:,? (\d{{4}}))?", _r_holiday, AS_IS),
     # "N units before" is left to the duration rule: "before" there opens a clause ("wait 30 days
@@ -915,7 +918,7 @@ _NEEDS = {
     _r_ago: r"ago\b|earlier|before|from now|hence", _r_unit_and_half: r"and a half", _r_set_any: r"every|each",
     _r_per_unit: r"once|twice|times", _r_clock_words: r"morning|afternoon|evening|night",
     _r_clock_day: r"\d ?[ap]\.?m|noon|midnight|midday|\d:\d\d",
-    _r_the_week: r"the week", _r_the_part: r"the (?:morning|afternoon|evening)", _r_recent_units_ahead: r"ahead",
+    _r_the_week: r"the week", _r_the_part: r"the (?:morning|afternoon|evening)|mid[- ]?(?:morning|afternoon)", _r_recent_units_ahead: r"ahead",
 }
 
 
