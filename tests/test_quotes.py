@@ -197,3 +197,35 @@ def test_a_stray_mark_does_not_swallow_the_next_paragraphs():
             '"We expected it," a dealer said.\n"It will pass.\n"Prices recover," he said.')
     assert [text[s:e] for s, e in _double_quote_spans(text)] == [
         "We expected it,", "It will pass.", "Prices recover,"]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("NEW YORK (AP) — Vice President Joe Biden on Tuesday accused the governor of endangering the lives of nurses.",
+     "Vice President Joe Biden"),
+    ("PHILADELPHIA — President Barack Obama on Wednesday praised the mayor as a tireless reformer.",
+     "President Barack Obama"),
+])
+def test_a_dateline_place_is_not_the_speaker(pipeline, text, speaker):
+    q = _one(_quotes(pipeline, text), direct=False)
+    assert text[q.speaker_start:q.speaker_end] == speaker
+
+
+def test_a_participle_clause_takes_the_noun_it_describes_as_speaker(pipeline):
+    text = "Trump, insisting he had a great relationship with Latinos, left the stage."
+    q = _one(_quotes(pipeline, text), direct=False)
+    assert q.speaker_text == "Trump" and q.text.startswith("he had a great relationship")
+
+
+def test_a_quote_after_a_sentence_of_reported_speech_is_that_speakers(pipeline):
+    text = ("The mayor spoke first. Jones said the bridge plan had failed. "
+            "“It was a disaster from the first day and nobody listened.”")
+    quotes = _quotes(pipeline, text)
+    q = _one(quotes, direct=True)
+    assert q.speaker_text == "Jones" and q.cue == "(continued)"
+    assert _one(quotes, direct=False).text == "the bridge plan had failed"  # the paraphrase keeps its cue
+
+
+def test_a_count_before_the_verb_is_the_source(pipeline):
+    q = _one(_quotes(pipeline, "About 4 in 10 say they want the next mayor to have more liberal policies."),
+             direct=False)
+    assert q.speaker_text is not None and "10" in q.speaker_text

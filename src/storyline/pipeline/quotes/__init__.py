@@ -52,7 +52,7 @@ class QuoteFinder:
         self.text = text = doc.text  # Doc.text joins every token on each call: read it once
         ctx = doc_context(doc, self.speech)
         self.cues = find_cues(doc, ctx, self.model)
-        marks = quote_mark_spans(doc, text)
+        self.marks = marks = quote_mark_spans(doc, text)
         indirect, absorbed = self._indirect(doc, marks)
         quotes: list[Quote] = []
         previous: Quote | None = None
@@ -116,7 +116,27 @@ class QuoteFinder:
                 q.speaker_id, q.speaker_text, q.speaker_start, q.speaker_end = who.actor_id, who.text, who.start, who.end
                 q.speaker_phrase, q.speaker_phrase_start, q.speaker_phrase_end = who.phrase, who.phrase_start, who.phrase_end
                 return q
+        if not scare and (verb := self._speech_right_before(span)) is not None:
+            src = self._source_outside(verb, start, end)
+            who = speaker_of(doc, src, verb) if src is not None else None
+            if who is not None:
+                q = self._quote(start, end, text, who, verb, True, self._time_of(verb, (start, end)))
+                q.cue, q.cue_start = "(continued)", None  # the verb's own content is the sentence before
+                return q
         return Quote(start, end, text, direct=True)
+
+    def _speech_right_before(self, span: Span) -> Token | None:
+        """A quote with no cue of its own that opens right after a sentence of reported speech, in
+        the same paragraph ("Cole said the campaign was over. “We lost.”"), is that speaker's: the
+        speech verb of that sentence nearest the quote, outside quotation marks."""
+        before = self._before(span.start)
+        if before is None or "\n" in self.text[before.idx:span.start_char]:
+            return None
+        for t in reversed(before.sent):
+            if t.lemma_ in self.speech and t.pos_ in ("VERB", "AUX") \
+                    and not any(s <= t.idx < e for s, e in self.marks):
+                return t
+        return None
 
     def _cue_candidates(self, span: Span, start: int, end: int) -> list[Token]:
         """Words that may attribute a quote, best first: a verb right after it (",” he urged the

@@ -46,9 +46,57 @@ def source_token(cue: Token) -> Token | None:
     if agent is not None:
         return next((c for c in agent.children if c.dep_ == "pobj"), None)
     subj = subject_of(cue)
+    if subj is None and cue.dep_ in ("acl", "advcl") and cue.tag_ == "VBG" and cue.head.i != cue.i and (
+            cue.head.pos_ in ("NOUN", "PROPN") or cue.head.ent_type_ in _SPEAKING_ENTS):
+        return cue.head  # "Trump, insisting he had ...": the participle describes its speaker
+    if subj is None and cue.pos_ == "VERB":  # "About 4 in 10 say ...": the parser hangs a count on the verb
+        subj = next((c for c in cue.lefts if c.dep_ in ("nummod", "npadvmod") and c.pos_ in ("NUM", "NOUN")), None)
     if subj is not None and subj.dep_ == "nsubjpass":
         return None  # "X was criticized": X is what is talked about
+    if subj is not None and _cannot_speak(subj):
+        return _nearest_name(cue, subj)
     return subj
+
+
+_SPEAKING_ENTS = ("PERSON", "ORG", "NORP")
+_DATELINE_AFTER = {"—", "–", "-", "--", "(", ","}
+
+
+def _cannot_speak(tok: Token) -> bool:
+    """A subject the parser got wrong: a date or time ("said Saturday" parsed as the subject), or
+    the place of a dateline ("WASHINGTON (AP) — The senator said ...": a place at the start of a
+    paragraph, before a dash or a bracket)."""
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    if tok.ent_type_ not in ("GPE", "LOC"):
+        return False
+    first = tok.i
+    while first > 0 and tok.doc[first - 1].ent_type_ == tok.ent_type_ and not tok.doc[first - 1].is_space:
+        first -= 1
+    at_start = first == 0 or "\n" in tok.doc[first - 1].text or "\n" in tok.doc[first - 1].whitespace_
+    last = tok.i
+    while last + 1 < len(tok.doc) and tok.doc[last + 1].ent_type_ == tok.ent_type_:
+        last += 1
+    return at_start and last + 1 < len(tok.doc) and tok.doc[last + 1].text in _DATELINE_AFTER
+
+
+def _nearest_name(cue: Token, wrong: Token) -> Token | None:
+    """In place of a subject that cannot speak, the person, organization or personal pronoun of
+    the cue's sentence nearest before the cue (after it when there is none before), outside the
+    wrong subject's own entity."""
+    best = None
+    for t in cue.sent:
+        if t.i == cue.i or (wrong.ent_type_ and t.ent_type_ == wrong.ent_type_ and abs(t.i - wrong.i) <= 4):
+            continue
+        last_word = t.i + 1 >= len(t.doc) or t.doc[t.i + 1].ent_iob_ != "I"
+        person = (t.ent_type_ in _SPEAKING_ENTS and last_word) \
+            or (t.pos_ == "PRON" and t.lower_ not in EMPTY_SUBJECTS and t.tag_ == "PRP")
+        if not person:
+            continue  # an entity is taken by its last word, its head
+        key = (t.i > cue.i, abs(t.i - cue.i))
+        if best is None or key < best[0]:
+            best = (key, t)
+    return best[1] if best is not None else None
 
 
 def speaker_of(doc: Doc, tok: Token, cue: Token | None = None) -> Speaker | None:
