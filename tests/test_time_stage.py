@@ -85,3 +85,13 @@ def test_a_direct_quote_counts_from_the_day_it_was_spoken(pipeline):
     assert times["Monday"] == "2022-11-14"
     assert times["tomorrow"] == "2022-11-15"  # the mayor's tomorrow, not the story's
     assert times["yesterday"] == "2022-11-15"  # a paraphrase: the reporter's words, from the story's date
+
+
+def test_rates_and_a_march_are_not_time_expressions(pipeline):
+    assert _times(pipeline, "The airline runs four flights a week and the plant makes 10,000 cars a year.") == []
+    assert _times(pipeline, "Thousands joined the annual March for Life, then the March of the Mothers.") == []
+    assert _times(pipeline, "He left in March to join the army.") == [("March", "1989-03")]
+
+
+def test_month_of_a_year_is_one_expression(pipeline):
+    assert _times(pipeline, "The talks began in March of last year.") == [("March of last year", "1988-03")]

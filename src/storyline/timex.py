@@ -794,7 +794,7 @@ _RULE_TABLE = [
     (rf"(?:{_WD},? )?(?:the )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<m>{_alt(MONTHS)})\.?(?:,? (?P<y>{_YEAR}))?",
      _r_mdy, AS_IS),
     (rf"week of ({_MD})", _r_week_of, THE),
-    (rf"((?:early|mid|late|the end of|end of|the beginning of|the middle of)[- ]?)?({_alt(MONTHS)})\.?,? "
+    (rf"((?:early|mid|late|the end of|end of|the beginning of|the middle of)[- ]?)?({_alt(MONTHS)})\.?,? (?:of )?"
      rf"({_YEAR}|{_SPELLED_YEAR}|(?:last|this|next) year)", _r_month_year, AS_IS),
     (rf"((?:early|mid|late|the end of|end of|the beginning of|beginning of|the middle of|middle of)[- ]?)?"
      rf"(?:(last|next|this)[- ])?({_alt(MONTHS)})(?!\.? \d{{1,2}}\b)\.?(?:[- ](early|mid|late))?", _r_month, AS_IS),

@@ -20,6 +20,7 @@ _SET_ADVERBS = {"daily", "nightly", "weekly", "biweekly", "monthly", "annually",
 # ("2000 workers" is not a year).
 _YEAR_CUES = {"in", "since", "of", "by", "until", "till", "from", "to", "before", "after", "during", "through",
               "early", "late", "mid", "between", "around", "circa", "year", "fiscal", "for"}
+_EVENT_MARCH_NEXT = {"for", "of", "on", "against", "to", "through"}
 _YEAR_ENDED = re.compile(r"the (?:fiscal |financial )?year", re.IGNORECASE)
 _TIME_NOUNS = {"quarter", "period", "year", "month", "week", "day", "half", "season", "term", "weekend"}
 _NOUN_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "your"}
@@ -147,6 +148,11 @@ class TimeTagger:
                 and re.fullmatch(r"\d{4}", before.text) is not None)
 
     @staticmethod
+    def _counted(doc: Doc, tok: Token) -> bool:
+        """A plural noun counted just before it ("four flights", "700 seats"), as in a rate."""
+        return tok.tag_ == "NNS" and any(t.like_num for t in doc[max(0, tok.i - 3):tok.i])
+
+    @staticmethod
     def _keep(doc: Doc, span: Span, text: str) -> bool:
         """Drop the look-alikes: ages, counts that look like years, verbs that look like seasons."""
         low = text.lower()
@@ -175,8 +181,12 @@ class TimeTagger:
             return False  # "60 Minutes", a title, not a span of minutes
         if re.fullmatch(r"(?:a|an|per) (?:second|minute|hour|day|night|week|month|year)", low) and prev is not None \
                 and (prev.like_num or prev.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
-                     or prev.lower_ in ("times", "twice", "once")):
-            return False  # a rate ("$35 a night", "24 hours a day"), not a duration
+                     or prev.lower_ in ("times", "twice", "once") or TimeTagger._counted(doc, prev)):
+            return False  # a rate ("$35 a night", "four flights a week"), not a duration
+        if low == "march" and text[0] == "M" and nxt is not None and nxt.lower_ in _EVENT_MARCH_NEXT \
+                and not (span.end + 1 < len(doc) and doc[span.end + 1].like_num) \
+                and (prev is None or prev.lower_ not in _YEAR_CUES):
+            return False  # "the annual March for Life", "the March of the Mothers": a march, not the month
         if low in ("a second", "one second", "the second", "a minute"):
             return False  # ordinals and idioms far more often than durations
         return True
