@@ -197,6 +197,9 @@ def test_a_stray_mark_does_not_swallow_the_next_paragraphs():
             '"We expected it," a dealer said.\n"It will pass.\n"Prices recover," he said.')
     assert [text[s:e] for s, e in _double_quote_spans(text)] == [
         "We expected it,", "It will pass.", "Prices recover,"]
+    nested = 'Ward stated:\n\n"The office is not about “Equal Justice” anymore. It is about power."'
+    assert [nested[s:e] for s, e in _double_quote_spans(nested)] == [
+        "The office is not about “Equal Justice” anymore. It is about power."]
 
 
 @pytest.mark.parametrize("text,speaker", [
@@ -229,3 +232,25 @@ def test_a_count_before_the_verb_is_the_source(pipeline):
     q = _one(_quotes(pipeline, "About 4 in 10 say they want the next mayor to have more liberal policies."),
              direct=False)
     assert q.speaker_text is not None and "10" in q.speaker_text
+
+
+def test_it_as_the_subject_of_an_active_cue_is_a_source_but_not_in_it_seems(pipeline):
+    quotes = _quotes(pipeline, "The agency issued a report. It said the officials had concealed the breaches.")
+    assert _one(quotes, cue="said").speaker_text == "It"
+    for text in ("It seems that the talks will fail.", "It is said that the minister will resign soon."):
+        assert all(q.speaker_text is None for q in _quotes(pipeline, text))
+
+
+def test_a_past_form_the_parser_hung_on_a_noun_is_that_nouns_speech(pipeline):
+    text = ("The actor posted the clip online on Thursday.\n\n"
+            "“What if the mayor had singing lessons?” the 43-year-old asked in the video’s description.")
+    q = _one(_quotes(pipeline, text), direct=True)
+    assert q.speaker_text == "the 43-year-old"  # the phrase stops at the closing quotation mark
+
+
+def test_a_quote_in_the_paragraph_after_a_speakers_sentence(pipeline):
+    text = "Many voters have doubts, Susan said as she turned around.\n\n“But he is our candidate, and we love him!”"
+    assert _one(_quotes(pipeline, text), direct=True).speaker_text == "Susan"
+    text = ("The emails included staff members suggesting someone should question his faith.\n\n"
+            "“On behalf of everyone at the committee, we want to offer a deep and sincere apology.”")
+    assert _one(_quotes(pipeline, text), direct=True).speaker_text is None  # speech is not what it is about

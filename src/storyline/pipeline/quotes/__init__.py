@@ -126,14 +126,18 @@ class QuoteFinder:
         return Quote(start, end, text, direct=True)
 
     def _speech_right_before(self, span: Span) -> Token | None:
-        """A quote with no cue of its own that opens right after a sentence of reported speech, in
-        the same paragraph ("Cole said the campaign was over. “We lost.”"), is that speaker's: the
-        speech verb of that sentence nearest the quote, outside quotation marks."""
+        """A quote with no cue of its own that opens right after a sentence of reported speech ("Cole
+        said the campaign was over. “We lost.”") is that speaker's: the speech verb of that sentence
+        nearest the quote, outside quotation marks. Across a paragraph break ("X said ...¶“...”")
+        only when speech is what that sentence is about (its main verb)."""
         before = self._before(span.start)
-        if before is None or "\n" in self.text[before.idx:span.start_char]:
+        if before is None:
+            return None
+        gap = self.text[before.idx + len(before.text):span.start_char]
+        if gap.count("\n") > 2 or len(gap.strip()) > 1:
             return None
         for t in reversed(before.sent):
-            if t.lemma_ in self.speech and t.pos_ in ("VERB", "AUX") \
+            if t.lemma_ in self.speech and t.pos_ in ("VERB", "AUX") and ("\n" not in gap or t.dep_ == "ROOT") \
                     and not any(s <= t.idx < e for s, e in self.marks):
                 return t
         return None

@@ -47,19 +47,27 @@ def _is_opening(text: str, i: int, inside: bool) -> bool:
 def _double_quote_spans(text: str) -> list[tuple[int, int]]:
     """The insides of double quotation marks. A quote may run over paragraphs the way news writes
     them: each paragraph of a long quote reopens it and only the last one closes it, so an opening
-    mark in a later line while a quote is open ends the open one at that line's break. A second
-    opening on the same line, or a closing mark with no quote open, is a stray mark and is skipped."""
+    mark in a later line while a quote is open ends the open one at that line's break. Within a
+    line, an opening mark of the other kind (curly inside straight, or straight inside curly) opens
+    a quotation inside the quote, which is part of it; one of the same kind, or a closing mark with
+    no quote open, is a stray mark and is skipped."""
     out: list[tuple[int, int]] = []
-    open_at: int | None = None
+    opened: list[int] = []  # the outer quote's opening mark, then any nested ones
     for m in _DOUBLE.finditer(text):
         i = m.start()
-        if _is_opening(text, i, open_at is not None):
-            if open_at is not None and (nl := text.rfind("\n", open_at, i)) >= 0:
-                out.append((open_at + 1, len(text[:nl].rstrip())))
-            open_at = i
-        elif open_at is not None:
-            out.append((open_at + 1, i))
-            open_at = None
+        if _is_opening(text, i, bool(opened)):
+            if opened and (nl := text.rfind("\n", opened[0], i)) >= 0:
+                out.append((opened[0] + 1, len(text[:nl].rstrip())))
+                opened = []
+            if opened and (text[i] == '"') != (text[opened[-1]] == '"'):
+                opened.append(i)  # a quotation inside the quote
+            else:
+                opened = [i]
+        elif opened:
+            outer = opened[0]
+            opened.pop()
+            if not opened:
+                out.append((outer + 1, i))
     return out
 
 

@@ -46,9 +46,12 @@ def source_token(cue: Token) -> Token | None:
     if agent is not None:
         return next((c for c in agent.children if c.dep_ == "pobj"), None)
     subj = subject_of(cue)
-    if subj is None and cue.dep_ in ("acl", "advcl") and cue.tag_ == "VBG" and cue.head.i != cue.i and (
-            cue.head.pos_ in ("NOUN", "PROPN") or cue.head.ent_type_ in _SPEAKING_ENTS):
-        return cue.head  # "Trump, insisting he had ...": the participle describes its speaker
+    if subj is None and cue.dep_ in ("acl", "advcl") and cue.head.i != cue.i and _nominal(cue.head) and (
+            cue.tag_ == "VBG" or (cue.tag_ in ("VBD", "VBN") and cue.i == cue.head.i + 1 and cue.head.dep_ == "ROOT")):
+        # "Trump, insisting he had ...": the participle describes its speaker; "the 43-year-old
+        # asked": a sentence whose root is a noun, with a past form right after it, is that noun's
+        # speech the parser hung on it
+        return cue.head
     if subj is None and cue.pos_ == "VERB":  # "About 4 in 10 say ...": the parser hangs a count on the verb
         subj = next((c for c in cue.lefts if c.dep_ in ("nummod", "npadvmod") and c.pos_ in ("NUM", "NOUN")), None)
     if subj is not None and subj.dep_ == "nsubjpass":
@@ -60,6 +63,15 @@ def source_token(cue: Token) -> Token | None:
 
 _SPEAKING_ENTS = ("PERSON", "ORG", "NORP")
 _DATELINE_AFTER = {"—", "–", "-", "--", "(", ","}
+
+
+_PHRASE_STOPS = {"”", "“", '"', "’", "‘", "?", "!", ":", ";"}
+
+
+def _nominal(tok: Token) -> bool:
+    """A noun, a name, or an adjective used as one ("the 43-year-old")."""
+    return tok.pos_ in ("NOUN", "PROPN") or tok.ent_type_ in _SPEAKING_ENTS \
+        or (tok.pos_ == "ADJ" and any(c.dep_ == "det" for c in tok.children))
 
 
 def _cannot_speak(tok: Token) -> bool:
@@ -99,9 +111,23 @@ def _nearest_name(cue: Token, wrong: Token) -> Token | None:
     return best[1] if best is not None else None
 
 
+# Verbs whose "it" subject stands for nothing ("it seems that ...", "it turned out that ...").
+_RAISING = {"seem", "appear", "turn", "happen", "remain", "emerge", "follow", "mean", "matter"}
+
+
+def _refers(tok: Token, cue: Token | None) -> bool:
+    """Whether "it", "this" or "that" as the subject of an active cue stands for a source named
+    before ("The ad ... It slams the university", "this explains why ..."), not for nothing ("it is
+    said", "it seems")."""
+    return cue is not None and tok.lower_ in ("it", "this", "that") and tok.dep_ == "nsubj" and tok.head.i == cue.i \
+        and cue.pos_ == "VERB" and cue.lemma_.lower() not in _RAISING \
+        and not any(c.dep_ in ("expl", "auxpass", "nsubjpass") for c in cue.children)
+
+
 def speaker_of(doc: Doc, tok: Token, cue: Token | None = None) -> Speaker | None:
     relative = tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i
-    if tok.lower_ in EMPTY_SUBJECTS and tok.pos_ in ("PRON", "DET") and not relative:
+    if tok.lower_ in EMPTY_SUBJECTS and tok.pos_ in ("PRON", "DET") and not relative \
+            and not _refers(tok, cue):
         return None
     token_actors = doc._.token_actors
     if relative:  # "Smith, who said ...": the words name "who"; the actor is the noun it stands for
@@ -114,6 +140,10 @@ def speaker_of(doc: Doc, tok: Token, cue: Token | None = None) -> Speaker | None
     span = next((s for s, _ in doc._.mentions if s.start <= tok.i < s.end), None)
     if span is None:  # the noun phrase up to its head: "a senior official", "The New York Post"
         left = tok.left_edge
+        for t in reversed(doc[left.i:tok.i]):  # not past a quotation, a clause's punctuation or a line
+            if t.text in _PHRASE_STOPS or "\n" in t.text:
+                left = doc[t.i + 1]
+                break
         while left.i < tok.i and (left.is_punct or left.dep_ == "cc"):
             left = doc[left.i + 1]
         span = doc[left.i:tok.i + 1]
