@@ -254,3 +254,10 @@ def test_a_quote_in_the_paragraph_after_a_speakers_sentence(pipeline):
     text = ("The emails included staff members suggesting someone should question his faith.\n\n"
             "“On behalf of everyone at the committee, we want to offer a deep and sincere apology.”")
     assert _one(_quotes(pipeline, text), direct=True).speaker_text is None  # speech is not what it is about
+
+
+def test_after_a_dateline_the_first_name_is_the_speaker(pipeline):
+    text = ("NEW YORK (AFP) – Vice President Joe Biden on Monday hit the campaign trail with Senator Mary Jones, "
+            "accusing the governor of endangering the lives of nurses.")
+    q = next(q for q in _quotes(pipeline, text) if q.text.startswith("the governor"))
+    assert text[q.speaker_start:q.speaker_end] == "Vice President Joe Biden"

@@ -92,10 +92,19 @@ def _cannot_speak(tok: Token) -> bool:
     return at_start and last + 1 < len(tok.doc) and tok.doc[last + 1].text in _DATELINE_AFTER
 
 
+def _in_brackets(tok: Token) -> bool:
+    doc = tok.doc
+    left = next((t.text for t in reversed(doc[max(0, tok.i - 4):tok.i]) if t.text in "()"), None)
+    right = next((t.text for t in doc[tok.i + 1:tok.i + 5] if t.text in "()"), None)
+    return left == "(" and right == ")"
+
+
 def _nearest_name(cue: Token, wrong: Token) -> Token | None:
-    """In place of a subject that cannot speak, the person, organization or personal pronoun of
-    the cue's sentence nearest before the cue (after it when there is none before), outside the
-    wrong subject's own entity."""
+    """In place of a subject that cannot speak, a person, organization or personal pronoun of the
+    cue's sentence, outside the wrong subject's own entity: after a dateline, the first one it
+    opens the story with ("NEW YORK (AFP) – Vice President Joe Biden on Monday ..., trashing");
+    in place of a date, the one nearest before the cue (after it when there is none before)."""
+    dateline = wrong.ent_type_ in ("GPE", "LOC")
     best = None
     for t in cue.sent:
         if t.i == cue.i or (wrong.ent_type_ and t.ent_type_ == wrong.ent_type_ and abs(t.i - wrong.i) <= 4):
@@ -103,9 +112,9 @@ def _nearest_name(cue: Token, wrong: Token) -> Token | None:
         last_word = t.i + 1 >= len(t.doc) or t.doc[t.i + 1].ent_iob_ != "I"
         person = (t.ent_type_ in _SPEAKING_ENTS and last_word) \
             or (t.pos_ == "PRON" and t.lower_ not in EMPTY_SUBJECTS and t.tag_ == "PRP")
-        if not person:
-            continue  # an entity is taken by its last word, its head
-        key = (t.i > cue.i, abs(t.i - cue.i))
+        if not person or _in_brackets(t):
+            continue  # an entity is taken by its last word, its head; "(AP)" is the agency
+        key = (t.i < wrong.i, t.i) if dateline else (t.i > cue.i, abs(t.i - cue.i))
         if best is None or key < best[0]:
             best = (key, t)
     return best[1] if best is not None else None
