@@ -261,3 +261,10 @@ def test_after_a_dateline_the_first_name_is_the_speaker(pipeline):
             "accusing the governor of endangering the lives of nurses.")
     q = next(q for q in _quotes(pipeline, text) if q.text.startswith("the governor"))
     assert text[q.speaker_start:q.speaker_end] == "Vice President Joe Biden"
+
+
+def test_i_in_a_transcript_turn_is_the_turns_speaker(pipeline):
+    text = ("HOST: Do you think the governor has campaigned as a healer?\n\n"
+            "FALLON: I think he is trying to campaign as a healer. I think that has been part of his message.")
+    q = _one(_quotes(pipeline, text), text="he is trying to campaign as a healer")
+    assert not q.direct and text[q.speaker_start:q.speaker_end] == "FALLON"

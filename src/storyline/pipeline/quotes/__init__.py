@@ -75,11 +75,29 @@ class QuoteFinder:
         direct_cues = {q.cue_start for q in quotes if q.cue_start is not None}
         quotes.extend(q for q in indirect if q.cue_start not in direct_cues)  # a cue has one content
         quotes.extend(transcript_turns(doc, text, [(q.start, q.end) for q in quotes]))
+        self._first_person_in_turns(doc, text, quotes)
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
         quoted_first_person(doc, quotes)
         self._anchor_quoted_times(doc, quotes)
         return doc
+
+    @staticmethod
+    def _first_person_in_turns(doc: Doc, text: str, quotes: list[Quote]) -> None:
+        """In an interview transcript ("FALLIN: Well, I think the nation ..."), "I" and "we" are
+        the turn's speaker: an attribution inside a turn whose source is one of them takes the
+        label's speaker."""
+        turns = None
+        for q in quotes:
+            if q.direct or q.speaker_text is None or q.speaker_text.lower() not in ("i", "we"):
+                continue
+            if turns is None:
+                turns = transcript_turns(doc, text, [])
+            host = next((t for t in turns if t.start <= q.start < t.end), None)
+            if host is not None:
+                for attr in ("speaker_id", "speaker_text", "speaker_description", "speaker_start", "speaker_end",
+                             "speaker_phrase", "speaker_phrase_start", "speaker_phrase_end"):
+                    setattr(q, attr, getattr(host, attr))
 
     @staticmethod
     def _anchor_quoted_times(doc: Doc, quotes: list[Quote]) -> None:
