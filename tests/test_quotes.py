@@ -268,3 +268,10 @@ def test_i_in_a_transcript_turn_is_the_turns_speaker(pipeline):
             "FALLON: I think he is trying to campaign as a healer. I think that has been part of his message.")
     q = _one(_quotes(pipeline, text), text="he is trying to campaign as a healer")
     assert not q.direct and text[q.speaker_start:q.speaker_end] == "FALLON"
+
+
+def test_a_headline_name_and_colon_labels_the_quoted_words(pipeline):
+    text = "Dr. Mary Carson: Governor ‘Not Fit To Serve’\n\nThe doctor spoke on Sunday."
+    q = _one(_quotes(pipeline, text), direct=True)
+    assert q.speaker_text == "Mary Carson"
+    assert _one(_quotes(pipeline, "Update: the ‘bridge plan’ was dropped on Monday."), direct=True).scare

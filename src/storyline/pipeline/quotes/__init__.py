@@ -32,6 +32,9 @@ from .cues import CLOSE_MARKS, OPEN_MARKS, cue_model, doc_context, find_cues
 from .direct import LABEL, is_scare, is_term, quote_mark_spans, transcript_turns, turn
 from .speakers import Speaker, source_token, speaker_of
 
+# "Trump: Cruz Has ‘To Come a Long Way’", "Dr. Ben Carson: ...": a name labels the line's words.
+_LINE_LABEL = re.compile(r"((?:[A-Z][\w.’'-]*\.? ){0,4}[A-Z][\w’'-]*):\s")
+
 # A cue with no source named ("It is said that ...", "The statement of defiance ...") is kept only
 # when the model is this sure of it.
 SOURCELESS_MIN_P = 0.7
@@ -119,6 +122,11 @@ class QuoteFinder:
         if span is None:
             return Quote(start, end, text, direct=True)
         scare = is_scare(doc, start, end)
+        if (label := self._line_label(start)) is not None and (who := speaker_of(doc, label)) is not None:
+            q = Quote(start, end, text, direct=True, cue=":", cue_start=None)
+            q.speaker_id, q.speaker_text, q.speaker_start, q.speaker_end = who.actor_id, who.text, who.start, who.end
+            q.speaker_phrase, q.speaker_phrase_start, q.speaker_phrase_end = who.phrase, who.phrase_start, who.phrase_end
+            return q
         for verb in self._cue_candidates(span, start, end):
             if scare and not (verb.left_edge.i <= span.start and span.end - 1 <= verb.right_edge.i):
                 continue  # a quoted word or name is somebody's only when it is what the cue governs
@@ -159,6 +167,19 @@ class QuoteFinder:
                     and not any(s <= t.idx < e for s, e in self.marks):
                 return t
         return None
+
+    def _line_label(self, start: int) -> Token | None:
+        """A headline or line of the form "Name: what they said, ‘in their words’" attributes its
+        quoted words to the name: the name's last word, when it is a name (capitalized words
+        before the colon at the start of the line)."""
+        line_start = self.text.rfind("\n", 0, start) + 1
+        m = _LINE_LABEL.match(self.text, line_start, start)
+        if m is None or m.group(1).isupper():
+            return None  # "WALLACE: ..." is a transcript turn, read as one
+        label = self.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if label is None or not any(t.ent_type_ in ("PERSON", "ORG", "NORP") or t.pos_ == "PROPN" for t in label):
+            return None
+        return label[-1]
 
     def _cue_candidates(self, span: Span, start: int, end: int) -> list[Token]:
         """Words that may attribute a quote, best first: a verb right after it (",” he urged the
