@@ -44,6 +44,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .. import kb
+from ..kb.places import place_demonyms
 from ..model import Actor, Mention
 from .syntax import subject_of
 
@@ -64,6 +65,10 @@ ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "
 # roles of the people and bodies that belong to the story's one nation when the text names no other
 CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
+# a story's main nation: named for its actors this many times at least, and this many times as
+# often as any other nation
+MAIN_NATION_MENTIONS = 3
+MAIN_NATION_RATIO = 2
 # roles of the people and bodies of local news that take the country of the story's one setting
 SETTING_SHARE = 0.75
 SETTING_ROLES = {"CVL", "COP", "CRM", "LAB", "HLH", "EDU", "BUS", "MED"}
@@ -108,6 +113,7 @@ class ActorLinker:
         self.triggers = kb.triggers()
         self.relation_nouns = kb.relation_nouns()
         self.deploy_verbs = kb.deploy_verbs()
+        self.region_demonyms = {d: country for d, (_, country) in place_demonyms().items()}
         # transliteration variants are looked for among the hand-kept and user people only
         # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
         self.fuzzy_keys: dict[str, list[str]] = {}
@@ -124,6 +130,7 @@ class ActorLinker:
         self.surnames: dict[str, str] = {}  # surname -> person actor id, within this story
         self.titles: dict[str, set[str]] = {}  # person actor id -> words of the titles given to them
         self.placed_by_setting: set[str] = set()  # actors whose country came from a place, not the text
+        self.untitled: set[str] = set()  # people whose role is a guess (CVL): nothing in the text gave one
         in_ent: set[int] = set()
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -183,6 +190,11 @@ class ActorLinker:
             words.update(t.lemma_.lower() for t in self._title_zone(span))
             words.update(w.lower() for w in re.findall(r"[A-Za-z]+", have.description or ""))
         return have.id
+
+    def _nation(self, text: str) -> str | None:
+        """The country a name or demonym stands for: "Argentine", "the Czechs", and a region's
+        demonym for the region's country ("Dagestani Interior Minister": Russia)."""
+        return self.countries.lookup(text) or self.region_demonyms.get(text.lower())
 
     def _known(self, text: str):
         known = self.book.lookup(text, self.date)
@@ -274,6 +286,8 @@ class ActorLinker:
         country, role, description = self._person_context(ent)
         # no country from the dateline or the story's places: only what the text says of the person
         actor = Actor(f"person:{slug(text)}", text, "person", country, role or "CVL", [], description)
+        if role is None:
+            self.untitled.add(actor.id)
         self.surnames[surname] = actor.id
         self._add(actor, ent, "person", alias=text)
 
@@ -311,7 +325,7 @@ class ActorLinker:
         """Country and role from a title before the name ("South Korean President", "Kenyan
         opposition leader": the longest known phrase wins) or from an appositive."""
         zone = self._title_zone(ent)
-        country = self._longest(zone, self.countries.lookup)
+        country = self._longest(zone, self._nation)
         r = self._longest(zone, self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
         role = r.role if r else None
         # a body named in the title ("Pentagon spokesman", "U.N. press secretary", "Senate Democratic
@@ -361,7 +375,7 @@ class ActorLinker:
             actor = self._from_kb(known)
         else:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
-            country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
+            country = next((self._nation(t.text) for t in [*ent, *outside] if self._nation(t.text)), None)
             # the longest role phrase in the name: "Kenya Broadcasting Corporation" is media (broadcasting
             # corporation), not a business (corporation)
             words = [t for t in ent if not t.is_space]
@@ -541,7 +555,7 @@ class ActorLinker:
             if t.i >= root.i and t.dep_ not in ("prep", "pobj"):
                 continue
             if t.dep_ in ("amod", "compound", "nmod", "conj", "poss") or (t.dep_ == "pobj" and t.head.lower_ == "of"):
-                a3 = self.countries.lookup(t.text)
+                a3 = self._nation(t.text)
                 if a3 is None and role == "GOV" and t.dep_ in ("compound", "poss") and t.pos_ == "PROPN":
                     a3 = self._leader_country(t)  # "the Thatcher government": the leader's country
                 if a3 is None and t.ent_type_ in ("GPE", "LOC"):
@@ -735,17 +749,28 @@ class ActorLinker:
     # ---- the story's one nation ----
     def _only_nation(self) -> None:
         """When the text gives every actor that has a country the same one ("Philippine troops",
-        "the Philippines", "Defence Minister ..."), local people and bodies it leaves without a
-        country ("the armed forces", "villagers") are of that nation: the story's actors name no
-        other. Never from the dateline or the places, and not when two nations are named (talks in
-        Geneva between two delegations leave "officials" without a country)."""
+        "the Philippines", "Defence Minister ..."), or one nation far more often than any other (a
+        South African story that names Zambia once), local people and bodies it leaves without a
+        country ("the armed forces", "villagers", "Foreign Minister X") are of that nation. Counted
+        over the mentions of actors the text gives a country: never from the dateline or the
+        places, and not when two nations are named about as often (talks in Geneva between two
+        delegations leave "officials" without a country)."""
         # a country given only by where local people were (protesters in Tbilisi) is not the nation
         # of the story's officials: the text must name it for someone
-        nations = {a.country for a in self.actors.values() if a.country in self.countries.by_alpha3
-                   and a.role not in ("IGO", "NGO") and a.id not in self.placed_by_setting}
-        if len(nations) != 1:
+        counts = Counter(self.actors[r.actor_id].country for r in self.refs
+                         if r.kind != "pronoun" and r.actor_id in self.actors and r.actor_id not in self.placed_by_setting
+                         and self.actors[r.actor_id].country in self.countries.by_alpha3
+                         and self.actors[r.actor_id].role not in ("IGO", "NGO"))
+        if not counts:
             return
-        (nation,) = nations
+        ranked = counts.most_common(2)
+        nation, n = ranked[0]
+        if len(ranked) > 1:
+            if n < MAIN_NATION_MENTIONS or n < MAIN_NATION_RATIO * ranked[1][1]:
+                return
+            # with other nations in the story, a person the text gives no title may be of any of them
+            self._give_country(nation, CONTEXT_ROLES, skip=self.untitled)
+            return
         self._give_country(nation, CONTEXT_ROLES)
 
     # ---- local news: one setting ----
@@ -768,12 +793,13 @@ class ActorLinker:
             return
         self._give_country(setting, SETTING_ROLES)
 
-    def _give_country(self, country: str, roles) -> None:
-        """Actors without a country whose role is in `roles` take `country`; a group known only by
-        role ("agent:---COP") becomes that country's group, and its mentions follow it."""
+    def _give_country(self, country: str, roles, skip: set[str] = frozenset()) -> None:
+        """Actors without a country whose role is in `roles` take `country` (but those in `skip`);
+        a group known only by role ("agent:---COP") becomes that country's group, and its mentions
+        follow it."""
         renamed: dict[str, str] = {}
         for aid, a in list(self.actors.items()):
-            if a.country is not None or a.role not in roles or a.kind not in ("group", "person"):
+            if a.country is not None or a.role not in roles or a.kind not in ("group", "person") or aid in skip:
                 continue
             if aid.startswith("agent:"):
                 new_id = f"agent:{country}{a.role}"

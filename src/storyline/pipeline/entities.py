@@ -41,7 +41,8 @@ class EntityCorrector:
         self.countries = kb.countries()
 
     def __call__(self, doc: Doc) -> Doc:
-        person_tokens = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        person_tokens = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1
+                         and not self._country_name(e) for t in e}
         ents = []
         for ent in doc.ents:
             label = self._label(ent, person_tokens)
@@ -82,6 +83,8 @@ class EntityCorrector:
         if label not in ACTOR_LABELS | PLACE_LABELS:
             return label
         text = ent.text.removeprefix("the ").removesuffix("’s").removesuffix("'s")
+        if label in ("PERSON", "ORG") and self._country_name(ent):
+            return "GPE"  # "Sri Lanka ordered its armed forces": the model's PERSON is the country
         known = self.book.lookup(text)
         if known is not None and label in PLACE_LABELS and known.layer == 0 and len(ent) == 1 \
                 and any(_notable(c.place) for c in self.gaz.lookup(text)):
@@ -101,6 +104,11 @@ class EntityCorrector:
         if label == "ORG" and self._has_person_appositive(ent):
             return "PERSON"
         return label
+
+    def _country_name(self, ent: Span) -> bool:
+        """The whole entity is a country's name ("Sri Lanka", "Argentina"), not a demonym."""
+        text = ent.text.removeprefix("the ").removesuffix("’s").removesuffix("'s").strip()
+        return text.lower().removeprefix("the ") in self.countries.names
 
     def _is_place(self, ent: Span, text: str, person_tokens: set[str]) -> bool:
         # The gazetteer holds every village of 500 people, so most surnames are some place's name:
