@@ -45,3 +45,28 @@ def test_a_country_the_tagger_calls_a_person_is_the_country(pipeline):
     a, got = codes(pipeline, "Sri Lanka ordered its navy to patrol the northern coast on Monday.")
     assert got["Sri Lanka"] == "LKA"
     assert not any(x.kind == "person" for x in a.actors.values())
+
+
+def test_bodies_the_kb_does_not_know_take_the_main_nation_too(pipeline):
+    text = ("Chile's government said on Monday that troops would patrol the capital. Chilean police arrested "
+            "40 protesters. Chile rejected criticism from Argentina. The Interior Ministry said the curfew would "
+            "hold, and the Socialist Party called for calm. Chile will vote in May.")
+    _, got = codes(pipeline, text)
+    assert got["The Interior Ministry"] == "CHLGOV" and got["the Socialist Party"] == "CHLPTY"
+
+
+def test_a_party_called_opposition_is_the_opposition(pipeline):
+    _, got = codes(pipeline, "Leaders of the opposition Liberal Party walked out of parliament in Nairobi on Monday.")
+    assert got["Liberal Party"].endswith("OPP")
+
+
+def test_a_role_of_two_words_is_found_when_its_last_word_alone_is_none(pipeline):
+    _, got = codes(pipeline, "The court said a former chief justice would testify on Monday.")
+    assert got["a former chief justice"].endswith("JUD")
+
+
+def test_a_surname_named_before_the_full_name_is_that_person_with_the_full_names_title(pipeline):
+    a, _ = codes(pipeline, "Okafor to visit Accra. Nigerian Foreign Minister Emeka Okafor will travel to Ghana "
+                           "on Monday. Okafor said he hoped to sign a trade pact.")
+    ids = {m.actor_id for m in a.mentions if "Okafor" in m.text or m.text == "he"}
+    assert len(ids) == 1 and a.actors[ids.pop()].code == "NGAGOV"

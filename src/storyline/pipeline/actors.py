@@ -153,6 +153,7 @@ class ActorLinker:
                 if self._country_name(ent, unplaced) and self._country_argument(ent, unplaced):
                     self._place_agent(ent, unplaced)
                     in_ent.update(range(ent.start, ent.end))
+        self._surnames_named_first()
         self._event_noun_countries(in_ent)
         for chunk in doc.noun_chunks:
             if chunk.root.i not in in_ent:
@@ -279,6 +280,9 @@ class ActorLinker:
         if same is None:
             hit = process.extractOne(surname, list(self.surnames), scorer=fuzz.ratio, score_cutoff=85)
             same = self.surnames[hit[0]] if hit else None
+        if same is not None and len(text.split()) > 1 and len(self.actors[same].name.split()) == 1:
+            same = None  # the full name after the surname alone ("Okafor to visit Accra. Foreign Minister
+            # Emeka Okafor ..."): the full name with its title; _surnames_named_first joins the two
         if same is not None:
             self.surnames[surname] = same
             self._add(self.actors[same], ent, "person", alias=text)
@@ -290,6 +294,30 @@ class ActorLinker:
             self.untitled.add(actor.id)
         self.surnames[surname] = actor.id
         self._add(actor, ent, "person", alias=text)
+
+    def _surnames_named_first(self) -> None:
+        """A surname used before the full name ("Peres to visit Prague" in a headline, then
+        "President Shimon Peres") is that person: the one person of the story whose name ends in
+        it. Later uses of a surname already follow the full name (self.surnames)."""
+        people = [a for a in self.actors.values() if a.kind == "person"]
+        renamed: dict[str, str] = {}
+        for a in people:
+            if not a.id.startswith("person:") or len(a.name.split()) != 1:
+                continue
+            fuller = {b.id for b in people if b.id != a.id and len(b.name.split()) > 1
+                      and b.name.split()[-1].lower() == a.name.lower()}
+            if len(fuller) == 1:
+                (renamed[a.id],) = fuller
+        for old, new in renamed.items():
+            self.actors[new].aliases += [x for x in [self.actors[old].name, *self.actors[old].aliases]
+                                         if x not in self.actors[new].aliases and x != self.actors[new].name]
+            self.titles.setdefault(new, set()).update(self.titles.pop(old, set()))
+            del self.actors[old]
+            self.untitled.discard(old)
+        for r in self.refs:
+            r.actor_id = renamed.get(r.actor_id, r.actor_id)
+        for k, v in self.surnames.items():
+            self.surnames[k] = renamed.get(v, v)
 
     def _title_zone(self, ent: Span) -> list[Token]:
         """The words right before a name that can form its title: "Kenyan opposition leader",
@@ -376,6 +404,7 @@ class ActorLinker:
         else:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
             country = next((self._nation(t.text) for t in [*ent, *outside] if self._nation(t.text)), None)
+            opposition = any(t.lemma_.lower() == "opposition" for t in [*ent, *outside])
             # the longest role phrase in the name: "Kenya Broadcasting Corporation" is media (broadcasting
             # corporation), not a business (corporation)
             words = [t for t in ent if not t.is_space]
@@ -388,6 +417,8 @@ class ActorLinker:
             if inner is not None:
                 country = country or inner.country
                 role = inner.role if inner.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV", "BUS") else role
+            if opposition and role in (None, "PTY", "GOV"):
+                role = "OPP"  # "the opposition Liberal Party", "the Opposition Alliance"
             actor = Actor(f"org:{slug(text)}", text, "organization", country, role)
         self._add(actor, ent, "organization", alias=text)
 
@@ -508,21 +539,30 @@ class ActorLinker:
             return
         self._add(actor, span, "country")
 
+    def _role_entry(self, tok: Token):
+        """The role-noun entry of a noun with its modifier ("chief justice", "opposition party"),
+        else of the noun alone; None when neither is a role noun (or it only marks a name)."""
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod"):
+                r = self.roles.get(f"{c.lemma_.lower()} {tok.lemma_.lower()}")
+                if r and r.kind != "name":
+                    return r
+        head = self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)
+        return None if head is None or head.kind == "name" else head
+
     def _role_of(self, tok: Token) -> str | None:
         """Role of a role noun, refined by its modifiers ("intelligence chief" -> SPY)."""
-        head = self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)
-        if head is None or head.kind == "name":
+        entry = self._role_entry(tok)
+        if entry is None:
             return None
-        compounds = [c for c in tok.children if c.dep_ in ("compound", "amod")]
-        for c in compounds:
-            r = self.roles.get(f"{c.lemma_.lower()} {tok.lemma_.lower()}")
-            if r:
-                return r.role
-        for c in compounds:
-            r = self.roles.get(c.lemma_.lower())
-            if r and r.kind == "org":
-                return r.role
-        return head.role
+        if entry is not (self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)):
+            return entry.role  # a two-word role noun
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod"):
+                r = self.roles.get(c.lemma_.lower())
+                if r and r.kind == "org":
+                    return r.role
+        return entry.role
 
     def _group(self, chunk: Span) -> None:
         root = chunk.root
@@ -595,7 +635,7 @@ class ActorLinker:
             countries += self._clause_place_country(root)
             from_place = bool(countries)
         if not countries and poss is None and chunk[0].lower_ == "the" and root.tag_ in ("NN", "NNP") \
-                and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person":
+                and self._role_entry(root).kind == "person":
             holder = self._titled_before(root)
             if holder is not None:  # "the secretary" after "Secretary of State George Shultz"
                 self._add(self.actors[holder], chunk, "person", head=root.i)
@@ -611,7 +651,7 @@ class ActorLinker:
             code = f"{a3 or ''}{role}"
             c = self.countries.by_alpha3.get(a3) if a3 else None
             name = f"{c.name if c else 'unidentified'} {ROLE_NAMES.get(role, role)}"
-            singular = root.tag_ in ("NN", "NNP") and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person"
+            singular = root.tag_ in ("NN", "NNP") and self._role_entry(root).kind == "person"
             holder = self._title_holder(chunk, a3, role) if singular else None
             if holder is not None:  # "the Ukrainian President" after "Volodymyr Zelenskiy": the same person
                 self._add(self.actors[holder], chunk, "person", head=root.i)
@@ -643,7 +683,7 @@ class ActorLinker:
     def _appositive_person(self, root: Token) -> str | None:
         """The person named in apposition to a person-role noun ("the head of the department, Abdul
         Jabbar Muhsen"), when that name is a mention already resolved to a person."""
-        r = self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)
+        r = self._role_entry(root)
         if r is None or r.kind != "person" or root.tag_ not in ("NN", "NNP"):
             return None
         names = [c for c in root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
@@ -794,13 +834,16 @@ class ActorLinker:
         self._give_country(setting, SETTING_ROLES)
 
     def _give_country(self, country: str, roles, skip: set[str] = frozenset()) -> None:
-        """Actors without a country whose role is in `roles` take `country` (but those in `skip`);
-        a group known only by role ("agent:---COP") becomes that country's group, and its mentions
+        """Actors without a country whose role is in `roles` take `country` (but those in `skip`):
+        groups, people and the bodies the KB does not know ("the Labour Party", "Interior
+        Ministry"); a group known only by role ("agent:---COP") becomes that country's group, and its mentions
         follow it."""
         renamed: dict[str, str] = {}
         for aid, a in list(self.actors.items()):
-            if a.country is not None or a.role not in roles or a.kind not in ("group", "person") or aid in skip:
+            if a.country is not None or a.role not in roles or aid in skip:
                 continue
+            if a.kind not in ("group", "person") and not aid.startswith("org:"):
+                continue  # a body the KB knows without a country is transnational
             if aid.startswith("agent:"):
                 new_id = f"agent:{country}{a.role}"
                 c = self.countries.by_alpha3[country]
