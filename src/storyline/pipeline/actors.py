@@ -44,6 +44,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .. import kb
+from ..kb.actorbook import key
 from ..kb.places import place_demonyms
 from ..model import Actor, Mention
 from .syntax import subject_of
@@ -201,10 +202,12 @@ class ActorLinker:
         known = self.book.lookup(text, self.date)
         if known is None and len(text) >= 5:
             # transliteration variants of a known name: Zelenskyy / Zelenskiy / Zelenskyi / Zelensky
-            low = text.lower()
+            low = key(text)
             hit = process.extractOne(low, self.fuzzy_keys.get(low[0], ()), scorer=fuzz.ratio, score_cutoff=88)
             if hit is not None:
                 known = self.book.lookup(hit[0], self.date)
+        if known is None:  # fewer names than the dictionary gives: "Jose Manuel Barroso"
+            known = self.book.lookup_variant(text, self.date)
         return known
 
     def _known_by_surname(self, text: str):
@@ -261,7 +264,7 @@ class ActorLinker:
             self.surnames[surname] = actor.id
             self._add(actor, ent, "person", alias=text)
             return
-        known = known or self._known_by_surname(text)
+        known = known or self._known_by_surname(text) or self._office_holder(ent, text)
         if known is not None:
             self.surnames[surname] = known.id
             actor = self._from_kb(known, "person")
@@ -319,6 +322,19 @@ class ActorLinker:
         for k, v in self.surnames.items():
             self.surnames[k] = renamed.get(v, v)
 
+    def _office_holder(self, ent: Span, text: str):
+        """A titled surname the dictionaries know only with more names: "President Jayewardene",
+        "Prime Minister Lho" is the one known person of that name holding an office of the
+        title's role on the story's date."""
+        if self.date is None or self.surnames.get(text.split()[-1].lower()):
+            return None
+        if len(text.split()) > 1:
+            return None  # a first name the dictionaries do not give: somebody else
+        r = self._longest(self._title_zone(ent), self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
+        if r is None or r.kind != "person":
+            return None
+        return self.book.office_holder(text, self.date, {r.role})
+
     def _title_zone(self, ent: Span) -> list[Token]:
         """The words right before a name that can form its title: "Kenyan opposition leader",
         "South Korean President" (stops at punctuation, conjunctions, determiners, other names)."""
@@ -329,6 +345,11 @@ class ActorLinker:
             if t.is_space and t.text.count("\n") <= 1:
                 i -= 1  # a wire story's line break inside a title ("U.S. Trade\nRepresentative")
                 continue
+            if t.text == ")" and not out:  # a given name in brackets: "President (Junius) Jayewardene"
+                opening = next((j for j in range(i - 1, max(ent.sent.start, i - 5) - 1, -1) if self.doc[j].text == "("), None)
+                if opening is not None:
+                    i = opening - 1
+                    continue
             if t.lower_ == "of" and out and i > ent.sent.start and self.doc[i - 1].pos_ in ("PROPN", "NOUN"):
                 out.insert(0, t)  # "Secretary of State", "Minister of Defence"
                 i -= 1
@@ -374,11 +395,35 @@ class ActorLinker:
                 r = self._role_of(t)
                 if r is not None:
                     role = role or r
+                    body = self._of_body(t)
+                    if body is not None:  # "President of the European Commission", "head of the opposition party"
+                        country, role = country or body[0], body[1] if body[1] in ORG_ROLES_FOR_STAFF | {"OPP"} else role
                     sub = self.doc[t.left_edge.i:t.right_edge.i + 1]
                     description = sub.text.strip(", ")
                     for m in sub:
                         country = country or (self.countries.demonyms.get(m.lower_) if m.pos_ in ("ADJ", "PROPN") else None)
         return country, role, description
+
+    def _of_body(self, tok: Token) -> tuple[str | None, str] | None:
+        """The body a title belongs to, named after "of": its country and role ("President of the
+        European Commission": IGO, EUR; "head of the largest opposition party": OPP; "a leader of
+        the lawyers' movement": JUD). None when the "of" names no body."""
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                ent = next((e for e in self.doc.ents if e.start <= obj.i < e.end and e.label_ == "ORG"), None)
+                if ent is not None:
+                    known = self.book.lookup(ent.text, self.date)
+                    if known is not None and known.kind != "person" and known.role:
+                        return known.country, known.role
+                entry = self._role_entry(obj)
+                if entry is not None and entry.kind in ("org", "group"):
+                    mods = [c for c in obj.children if c.dep_ in ("amod", "compound", "poss")]
+                    return next((self._nation(c.text) for c in mods if self._nation(c.text)), None), self._role_of(obj)
+                for c in obj.children:  # "the lawyers' movement": the people who make the body
+                    entry = self._role_entry(c) if c.dep_ == "poss" else None
+                    if entry is not None and entry.kind in ("group", "person") and c.tag_ == "NNS":
+                        return None, entry.role
+        return None
 
     def _org(self, ent: Span) -> None:
         text = ent.text.removeprefix("the ").removeprefix("The ")
