@@ -99,3 +99,26 @@ def test_a_title_of_a_named_body_takes_the_bodys_role(pipeline):
     _, got = codes(pipeline, "The protesters were led by Nawaz Sharif, the head of the largest opposition party, "
                              "and by Ali Khan, a leader of the lawyers' movement.", "2009-03-16")
     assert got["Nawaz Sharif"] == "PAKOPP" and got["Ali Khan"].endswith("JUD")
+
+
+def test_a_nation_named_by_its_people_is_the_country_but_not_a_crowd_of_them(pipeline):
+    _, got = codes(pipeline, "The Czechs and the Palestinians signed a trade accord on Monday.")
+    assert got["The Czechs"] == "CZE" and got["the Palestinians"] == "PSE"
+    _, got = codes(pipeline, "Hundreds of Iraqis fled to Jordan on Monday.")
+    assert "Iraqis" not in got and "Hundreds of Iraqis" not in got
+
+
+def test_a_family_name_written_first_is_the_person_named_before(pipeline):
+    a, _ = codes(pipeline, "Prime Minister Lho Shin-yong wrote to the North on Monday. Lho said talks could start.",
+                 "1987-03-17")
+    ids = {m.actor_id for m in a.mentions if m.text.startswith("Lho")}
+    assert len(ids) == 1
+
+
+def test_one_person_known_by_a_title_is_not_the_bodys_group_and_keeps_the_title(pipeline):
+    a, _ = codes(pipeline, "Kenyan police arrested ten men on Monday. A police spokesman said the men were armed. "
+                           "The spokesman said police would question them.")
+    by_text = {m.text: m.actor_id for m in a.mentions}
+    assert by_text["A police spokesman"] == by_text["The spokesman"]
+    assert by_text["A police spokesman"] != by_text["Kenyan police"]
+    assert a.actors[by_text["The spokesman"]].code == "KENCOP"

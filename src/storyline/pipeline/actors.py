@@ -283,6 +283,13 @@ class ActorLinker:
         if same is None:
             hit = process.extractOne(surname, list(self.surnames), scorer=fuzz.ratio, score_cutoff=85)
             same = self.surnames[hit[0]] if hit else None
+        if same is None and len(text.split()) == 1:
+            # a family name written first ("Prime Minister Lho Shin-yong ... Lho said"): the one
+            # person named before whose name begins with it
+            firsts = {r.actor_id for r in self.refs if r.kind == "person" and r.actor_id in self.actors
+                      and len(self.actors[r.actor_id].name.split()) > 1
+                      and key(self.doc[r.start:r.end].text).split()[0] == key(text)}
+            same = firsts.pop() if len(firsts) == 1 else None
         if same is not None and len(text.split()) > 1 and len(self.actors[same].name.split()) == 1:
             same = None  # the full name after the surname alone ("Okafor to visit Accra. Foreign Minister
             # Emeka Okafor ..."): the full name with its title; _surnames_named_first joins the two
@@ -620,6 +627,7 @@ class ActorLinker:
                 return
         role = self._role_of(root)
         if role is None:
+            self._people_of_a_nation(chunk)
             return
         countries: list[str] = []
         org = self._modifier_org(root)
@@ -685,11 +693,21 @@ class ActorLinker:
             if holder is not None:  # "the secretary" after "Secretary of State George Shultz"
                 self._add(self.actors[holder], chunk, "person", head=root.i)
                 return
+            titled = {r.actor_id for r in self.refs if r.kind == "person-role" and r.end <= chunk.start
+                      and r.actor_id.endswith(f":{slug(root.lemma_)}")}
+            if len(titled) == 1:  # "the spokesman" after "a police spokesman": the one so titled
+                self._add(self.actors[titled.pop()], chunk, "person-role", head=root.i)
+                return
         if not countries and poss is None:
             # "police", "the ministry", "officials" with no nationality: the same body named before
             # with its country ("Kenyan police ... police"); never the dateline's or the places' country
             same = self._same_role_before(chunk, role)
-            if same is not None:
+            # "a police spokesman" after "Kenyan police": somebody new, of that body's country (a
+            # definite title, "the president", refers back and keeps the body named before)
+            someone = root.tag_ in ("NN", "NNP") and self._role_entry(root).kind == "person" and chunk[0].lower_ in ("a", "an")
+            if same is not None and someone and same.count(":") < 2 and self.actors[same].country:
+                countries.append(self.actors[same].country)
+            elif same is not None:
                 self._add(self.actors[same], chunk, self.actors[same].kind, head=root.i)
                 return
         for a3 in countries or [None]:
@@ -701,10 +719,32 @@ class ActorLinker:
             if holder is not None:  # "the Ukrainian President" after "Volodymyr Zelenskiy": the same person
                 self._add(self.actors[holder], chunk, "person", head=root.i)
                 continue
-            aid = self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
-                            "person-role" if singular else "group", head=root.i)
+            if singular:  # one person known by a title ("a government spokesman"): not the body's group,
+                # and the same title in the story is the same person ("the chief justice")
+                title = slug(root.lemma_)
+                aid = self._add(Actor(f"agent:{code}:{title}", f"{name} {root.lemma_.lower()}", "group", a3, role),
+                                chunk, "person-role", head=root.i)
+            else:
+                aid = self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk, "group", head=root.i)
             if from_place:
                 self.placed_by_setting.add(aid)
+
+    def _people_of_a_nation(self, chunk: Span) -> None:
+        """A nation named by its people ("the Palestinians", "The Czechs are the current president
+        of the EU", "Americans"): the country, when the people act or are acted on (a subject or
+        object, not a modifier) and nothing else in the phrase names them."""
+        root = chunk.root
+        words = [t for t in chunk if t.pos_ != "DET" and not t.is_space]
+        if root.tag_ not in ("NNPS", "NNS") or words != [root] or root.dep_ not in (
+                "nsubj", "nsubjpass", "dobj", "pobj", "conj", "dative"):
+            return
+        if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS - {"from"}:  # "hundreds of Iranians": people
+            return
+        a3 = self.countries.demonyms.get(root.lower_)
+        if a3 is None or a3 not in self.countries.by_alpha3:
+            return
+        c = self.countries.by_alpha3[a3]
+        self._add(Actor(f"agent:{a3}", c.name, "country", a3, None), chunk, "country", head=root.i)
 
     def _commanding_state(self, root: Token) -> str | None:
         """The country of the state that sends, deploys or withdraws these forces: the subject of a
@@ -798,6 +838,8 @@ class ActorLinker:
                 continue
             if r.kind in ("group", "organization"):
                 return a.id
+            if definite and r.kind == "person-role" and a.id.endswith(f":{slug(chunk.root.lemma_)}"):
+                return a.id  # "the minister" after "the Kenyan foreign minister": the same person
             if definite and r.kind in ("person", "person-role") and role == "GOV":
                 return self._group_actor(a.country, role)
         return None
@@ -890,10 +932,11 @@ class ActorLinker:
             if a.kind not in ("group", "person") and not aid.startswith("org:"):
                 continue  # a body the KB knows without a country is transnational
             if aid.startswith("agent:"):
-                new_id = f"agent:{country}{a.role}"
+                title = aid.split(":")[2:]  # a person known by a title keeps it: "agent:GOV:spokesman"
+                new_id = ":".join([f"agent:{country}{a.role}", *title])
                 c = self.countries.by_alpha3[country]
-                self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
-                                                     country, a.role, list(a.aliases)))
+                self.actors.setdefault(new_id, Actor(new_id, " ".join([c.name, ROLE_NAMES.get(a.role, a.role), *title]),
+                                                     a.kind, country, a.role, list(a.aliases)))
                 del self.actors[aid]
                 renamed[aid] = new_id
             else:
@@ -939,6 +982,12 @@ class ActorLinker:
         cands = [r for r in self.refs if r.end <= tok.i and r.kind in kinds]
         if not cands:
             return None
+        if tok.lower_ in PERSON_PRONOUNS:
+            # a person named in the last two sentences wins over somebody known only by a title
+            # ("a spokesman", or a misread "an impressive head of steam")
+            named = [r for r in cands if r.kind == "person" and self._sentences_between(r.start, tok.i) <= 1]
+            if named:
+                cands = [r for r in cands if r.kind == "person" or self._sentences_between(r.start, tok.i) > 1]
         if tok.lower_ in PLURAL_PRONOUNS | SINGULAR_THING_PRONOUNS:
             # number: "they" is a plural group named lately ("the rustlers"), "it"/"its" a body or a
             # country; the other kinds stay possible when the last two sentences name none
@@ -1034,7 +1083,7 @@ def _speaker_body(doc: Doc, speaker: Actor, mentions, before: int) -> str | None
         return None
     for span, m in sorted(mentions, key=lambda sm: -sm[1].start):
         a = doc._.actors.get(m.actor_id)
-        if m.start >= before or a is None or a.kind not in ("organization", "group") or m.how == "pronoun":
+        if m.start >= before or a is None or a.kind not in ("organization", "group") or m.how in ("pronoun", "person-role"):
             continue
         if a.country == speaker.country and (a.role or "") == (speaker.role or ""):
             return a.id
