@@ -122,3 +122,21 @@ def test_one_person_known_by_a_title_is_not_the_bodys_group_and_keeps_the_title(
     assert by_text["A police spokesman"] == by_text["The spokesman"]
     assert by_text["A police spokesman"] != by_text["Kenyan police"]
     assert a.actors[by_text["The spokesman"]].code == "KENCOP"
+
+
+def test_a_multiword_country_possessive_gives_its_country(pipeline):
+    _, got = codes(pipeline, "The ban could hurt New Zealand's dairy industry, Fonterra said.")
+    assert got["New Zealand's dairy industry"] == "NZLBUS"
+
+
+def test_common_occupations_are_role_nouns(pipeline):
+    _, got = codes(pipeline, "Bolivian miners and veterinarians met senior advisers of the Bolivian government.")
+    assert got["Bolivian miners"] == "BOLLAB" and got["veterinarians"].endswith("HLH")
+    assert got["senior advisers"].endswith("GOV")
+
+
+def test_officers_in_a_story_about_the_police_are_police(pipeline):
+    _, got = codes(pipeline, "Two officers arrested the driver after a chase, police in Austin said.")
+    assert got["Two officers"].endswith("COP")
+    _, got = codes(pipeline, "Two officers led the mutiny at the barracks in Lagos on Monday.")
+    assert got["Two officers"].endswith("MIL")

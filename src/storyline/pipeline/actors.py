@@ -14,7 +14,8 @@ What the stage leaves on the Doc (other stages rely on these shapes):
 Canonical ids are stable across stories: a known actor keeps its KB id ("zelenskyy",
 "nicolas-maduro"); an unknown person is "person:<slug>", an unknown organization "org:<slug>"; a
 generic group is "agent:<CODE>" ("agent:RUSMIL"), so "Russian forces", "Russian soldiers" and "the
-Russian army" count as one actor everywhere.
+Russian army" count as one actor everywhere; one person known only by a title is
+"agent:<CODE>:<title>" ("agent:KENCOP:spokesman"), apart from the body's group.
 
 Steps: names from NER (corrected by storyline_entities with the actor KB, kb/actorbook.py) are
 looked up in the KB with the office held on the story's date (transliteration variants by fuzzy
@@ -66,6 +67,8 @@ ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "
 # roles of the people and bodies that belong to the story's one nation when the text names no other
 CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
+# a story that names the police with one of these words means police officers by "officers"
+POLICE_WORDS = {"police", "policeman", "policewoman", "sheriff", "patrolman", "constable"}
 # a story's main nation: named for its actors this many times at least, and this many times as
 # often as any other nation
 MAIN_NATION_MENTIONS = 3
@@ -132,6 +135,7 @@ class ActorLinker:
         self.titles: dict[str, set[str]] = {}  # person actor id -> words of the titles given to them
         self.placed_by_setting: set[str] = set()  # actors whose country came from a place, not the text
         self.untitled: set[str] = set()  # people whose role is a guess (CVL): nothing in the text gave one
+        self.police_story = any(t.lemma_.lower() in POLICE_WORDS for t in doc)
         in_ent: set[int] = set()
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -614,6 +618,8 @@ class ActorLinker:
                 r = self.roles.get(c.lemma_.lower())
                 if r and r.kind == "org":
                     return r.role
+        if tok.lemma_.lower() == "officer" and self.police_story:
+            return "COP"  # "two officers arrested them" in a story about the police: police officers
         return entry.role
 
     def _group(self, chunk: Span) -> None:
@@ -654,6 +660,9 @@ class ActorLinker:
                 if a3 is None and t.ent_type_ in ("GPE", "LOC"):
                     a3 = next((pm.place.country for s, pm in self.doc._.places
                                if s.start <= t.i < s.end and pm.place is not None), None)
+                if a3 is None and t.ent_type_ in ("GPE", "NORP"):  # a name of several words: "New Zealand's"
+                    ent = next((e for e in self.doc.ents if e.start <= t.i < e.end), None)
+                    a3 = self._nation(re.sub(r"[’']s$", "", ent.text).strip()) if ent is not None else None
                 if a3 and a3 not in countries:
                     countries.append(a3)
         if not countries:  # "police in Nairobi", "troops from Chad": where the group belongs
