@@ -140,3 +140,14 @@ def test_officers_in_a_story_about_the_police_are_police(pipeline):
     assert got["Two officers"].endswith("COP")
     _, got = codes(pipeline, "Two officers led the mutiny at the barracks in Lagos on Monday.")
     assert got["Two officers"].endswith("MIL")
+
+
+def test_a_title_and_the_name_in_apposition_are_one_person_across_a_line_break_or_a_country(pipeline):
+    a, _ = codes(pipeline, "The head of the tax bureau,\nAmir Qadri told reporters that revenue had fallen.")
+    by_text = {m.text: m.actor_id for m in a.mentions}
+    assert by_text["The head"] == by_text["Amir Qadri"]
+    a, got = codes(pipeline, "A deal between Italy and Libya ended the standoff. The foreign minister of Libya, "
+                             "Abdel Rahman Shalgham, said Italy promised aid.")
+    by_text = {m.text: m.actor_id for m in a.mentions}
+    assert by_text["The foreign minister"] == by_text["Abdel Rahman Shalgham"]
+    assert got["Abdel Rahman Shalgham"] == "LBYGOV"

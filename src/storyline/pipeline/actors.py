@@ -680,6 +680,7 @@ class ActorLinker:
                 person.country = person.country or (countries[0] if len(countries) == 1 else None)
                 if person.role in (None, "CVL"):
                     person.role = role
+                    self.untitled.discard(named)  # the title in apposition is the person's
             self._add(person, chunk, "person", head=root.i)
             return
         poss = next((c for c in root.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS), None)
@@ -781,10 +782,18 @@ class ActorLinker:
         if r is None or r.kind != "person" or root.tag_ not in ("NN", "NNP"):
             return None
         names = [c for c in root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        # "The foreign minister of Libya, Abdel Rahman Shalgham, said": the parser hangs the name on
+        # the country, which cannot have a person in apposition
+        names += [c for t in root.rights if t.dep_ == "prep" for o in t.children
+                  if o.dep_ == "pobj" and o.ent_type_ == "GPE" for c in o.children
+                  if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
         after = root.right_edge.i + 1
-        if after + 1 < len(self.doc) and self.doc[after].text == "," and self.doc[after + 1].ent_type_ == "PERSON":
+        nxt = after + 1
+        while nxt < len(self.doc) and self.doc[nxt].is_space:  # a wire story's line break after the comma
+            nxt += 1
+        if nxt < len(self.doc) and self.doc[after].text == "," and self.doc[nxt].ent_type_ == "PERSON":
             # the parser often makes both subjects of the verb: "The head of X, Abdul Muhsen told ..."
-            name = self.doc[after + 1]
+            name = self.doc[nxt]
             while name.i + 1 < len(self.doc) and self.doc[name.i + 1].ent_iob_ == "I":
                 name = self.doc[name.i + 1]
             if name.head == root.head and name.dep_ == root.dep_:
