@@ -151,3 +151,17 @@ def test_a_title_and_the_name_in_apposition_are_one_person_across_a_line_break_o
     by_text = {m.text: m.actor_id for m in a.mentions}
     assert by_text["The foreign minister"] == by_text["Abdel Rahman Shalgham"]
     assert got["Abdel Rahman Shalgham"] == "LBYGOV"
+
+
+def test_a_defence_ministry_is_government_and_the_red_cross_has_its_cameo_code(pipeline):
+    _, got = codes(pipeline, "Iraq's Defence Ministry said the Red Cross could visit the prisoners.", "1987-03-10")
+    assert got["Defence Ministry"] == "IRQGOV" and got["the Red Cross"] == "NGOIRC"
+
+
+def test_firms_take_the_main_nation_but_reporters_do_not(pipeline):
+    text = ("Bolivia's government said on Monday that the state mining firms would close. Bolivian police "
+            "broke up a march by miners in La Paz. Peru offered help. The mining firms lost money for years, "
+            "officials told reporters. Bolivia will vote in May.")
+    _, got = codes(pipeline, text)
+    assert got["The mining firms"] == "BOLBUS"
+    assert not got["reporters"].startswith("BOL")

@@ -64,8 +64,9 @@ PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
 EVENT_NOUN_PREPS = {"by", "between", "against", "with", "on", "to", "from", "of"}
 # a person titled by a body with one of these roles has that role ("U.N. spokesman": IGO)
 ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "PTY", "REB"}
-# roles of the people and bodies that belong to the story's one nation when the text names no other
-CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
+# roles of the people and bodies (firms too) that belong to the story's main nation when the text gives them
+# none; not the media (wire reporters are often foreign)
+CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF", "BUS"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
 # a story that names the police with one of these words means police officers by "officers"
 POLICE_WORDS = {"police", "policeman", "policewoman", "sheriff", "patrolman", "constable"}
