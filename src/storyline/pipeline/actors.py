@@ -507,7 +507,7 @@ class ActorLinker:
     def _actor_name(self, ent: Span, text: str) -> bool:
         """Hygiene: currency and unit abbreviations ("cts", "dlrs", "mln"), tickers ("IBM.N",
         "<GM>"), words in lower case, numbers and table fragments are never actors."""
-        if "\n" in ent.text or not re.search(r"[A-Za-z]{2}", text):
+        if "\n" in ent.text or not re.search(r"[A-Za-z]{2}", text.replace(".", "")):  # "E.U." is a name
             return False
         if text.islower() and not any(t.lemma_.lower() in self.roles for t in ent):
             return False  # "cts", "dlrs"; but "foreign ministry" names a body

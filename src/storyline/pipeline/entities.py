@@ -143,7 +143,8 @@ class EntityCorrector:
             span = doc.char_span(start, end)
             if span is None:
                 continue
-            words = [t for t in span if t.is_alpha and t.lower_ not in ("the", "of", "and")]
+            # words, and abbreviations written with full stops ("E.U.", "U.N.")
+            words = [t for t in span if (t.is_alpha or t.text.replace(".", "").isalpha()) and t.lower_ not in ("the", "of", "and")]
             if not words or not any(t.is_title or t.is_upper for t in words):
                 continue
             inside = {id(ent_at[i]): ent_at[i] for i in range(span.start, span.end) if i in ent_at}
