@@ -165,3 +165,16 @@ def test_firms_take_the_main_nation_but_reporters_do_not(pipeline):
     _, got = codes(pipeline, text)
     assert got["The mining firms"] == "BOLBUS"
     assert not got["reporters"].startswith("BOL")
+
+
+def test_head_is_a_title_only_of_a_body(pipeline):
+    _, got = codes(pipeline, "The economy is gathering a head of steam. The head of the tax bureau said revenue "
+                             "rose. The bureau head resigned.")
+    assert "a head" not in got and got["The head"].endswith("GOV")
+
+
+def test_he_is_the_person_named_lately_rather_than_a_title_in_between(pipeline):
+    a, _ = codes(pipeline, '"Growth is strong," Minister Ana Ruiz said. "A government spokesman will give the '
+                           'figures tomorrow." He said he was pleased.')
+    he = [m.actor_id for m in a.mentions if m.text in ("He", "he")]
+    assert he and all(x == "person:ana-ruiz" for x in he)

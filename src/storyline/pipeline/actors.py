@@ -605,6 +605,12 @@ class ActorLinker:
                 if r and r.kind != "name":
                     return r
         head = self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)
+        if head is not None and tok.lemma_.lower() == "head" and not any(
+                c.dep_ == "compound" or c.dep_ == "prep" and c.lower_ == "of" and any(
+                    o.pos_ == "PROPN" or o.lemma_ in ("state", "government") or self._role_entry(o)
+                    or any(d.dep_ in ("det", "poss") for d in o.children) for o in c.children if o.dep_ == "pobj")
+                for c in tok.children):
+            return None  # "head" is a person's title only of a body: "the head of the ministry", not "a head of steam"
         return None if head is None or head.kind == "name" else head
 
     def _role_of(self, tok: Token) -> str | None:
@@ -1002,11 +1008,11 @@ class ActorLinker:
         if not cands:
             return None
         if tok.lower_ in PERSON_PRONOUNS:
-            # a person named in the last two sentences wins over somebody known only by a title
+            # a person named in the last three sentences wins over somebody known only by a title
             # ("a spokesman", or a misread "an impressive head of steam")
-            named = [r for r in cands if r.kind == "person" and self._sentences_between(r.start, tok.i) <= 1]
+            named = [r for r in cands if r.kind == "person" and self._sentences_between(r.start, tok.i) <= 2]
             if named:
-                cands = [r for r in cands if r.kind == "person" or self._sentences_between(r.start, tok.i) > 1]
+                cands = [r for r in cands if r.kind == "person" or self._sentences_between(r.start, tok.i) > 2]
         if tok.lower_ in PLURAL_PRONOUNS | SINGULAR_THING_PRONOUNS:
             # number: "they" is a plural group named lately ("the rustlers"), "it"/"its" a body or a
             # country; the other kinds stay possible when the last two sentences name none
