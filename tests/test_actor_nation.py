@@ -178,3 +178,21 @@ def test_he_is_the_person_named_lately_rather_than_a_title_in_between(pipeline):
                            'figures tomorrow." He said he was pleased.')
     he = [m.actor_id for m in a.mentions if m.text in ("He", "he")]
     assert he and all(x == "person:ana-ruiz" for x in he)
+
+
+def test_a_surname_the_tagger_gives_another_label_is_the_person_and_the_towns_break_a_tie(pipeline):
+    a, got = codes(pipeline, "Police fired tear gas at miners blocking West German President Karl Brandt's "
+                             "motorcade in La Paz, Bolivian Information Minister Jorge Rada said. Brandt began a "
+                             "visit to Cochabamba on Monday. Rada said police acted lawfully.", "1987-03-21")
+    ids = {m.actor_id for m in a.mentions if "Brandt" in m.text}
+    assert len(ids) == 1 and a.actors[ids.pop()].code == "DEUGOV"
+    # Bolivia and West Germany are each named twice; the towns are Bolivian: the police are
+    assert got["Police"] == "BOLCOP" and got["miners"].startswith("BOL")
+
+
+def test_a_possessive_country_before_a_title_gives_the_persons_country_and_no_nation_dominates(pipeline):
+    _, got = codes(pipeline, "Talks between Iranian and Iraqi delegates opened in Geneva on Monday. Iran's envoy "
+                             "Ali Rezai and Iraq's envoy Omar Nasser met for two hours. Officials said the talks "
+                             "would go on.", "1987-03-21")
+    assert got["Omar Nasser"] == "IRQGOV" and got["Ali Rezai"] == "IRNGOV"
+    assert got["Officials"] in ("---GOV", "GOV")

@@ -73,7 +73,7 @@ POLICE_WORDS = {"police", "policeman", "policewoman", "sheriff", "patrolman", "c
 # a story's main nation: named for its actors this many times at least, and this many times as
 # often as any other nation
 MAIN_NATION_MENTIONS = 3
-MAIN_NATION_RATIO = 2
+MAIN_NATION_RATIO = 3
 # roles of the people and bodies of local news that take the country of the story's one setting
 SETTING_SHARE = 0.75
 SETTING_ROLES = {"CVL", "COP", "CRM", "LAB", "HLH", "EDU", "BUS", "MED"}
@@ -366,6 +366,9 @@ class ActorLinker:
                 out.insert(0, t)  # "Secretary of State", "Minister of Defence"
                 i -= 1
                 continue
+            if t.tag_ == "POS" and out and i > ent.sent.start and self._nation(self.doc[i - 1].text):
+                out.insert(0, self.doc[i - 1])  # "Iraq's envoy Omar Nasser": the possessor's country
+                break
             if t.pos_ not in ("PROPN", "ADJ", "NOUN") or t.ent_type_ == "PERSON":
                 break
             out.insert(0, t)
@@ -919,6 +922,16 @@ class ActorLinker:
         nation, n = ranked[0]
         if len(ranked) > 1:
             if n < MAIN_NATION_MENTIONS or n < MAIN_NATION_RATIO * ranked[1][1]:
+                # two nations named about as often: local people and bodies (police, miners, firms;
+                # never officials: talks in Mendoza do not make a minister Argentine) are of the one
+                # where the story's towns lie (a visiting president's motorcade in La Paz)
+                setting = self._setting(towns=True)
+                close = [c for c, k in counts.items() if k * MAIN_NATION_RATIO > n]
+                if setting in close and counts[setting] >= MAIN_NATION_MENTIONS - 1:
+                    # groups and bodies only: a named person may be of either nation (a clothing
+                    # designer in Kherson is not said to be Ukrainian)
+                    people = {aid for aid, a in self.actors.items() if a.kind == "person"}
+                    self._give_country(setting, SETTING_ROLES - {"MED"}, skip=people)
                 return
             # with other nations in the story, a person the text gives no title may be of any of them
             self._give_country(nation, CONTEXT_ROLES, skip=self.untitled)
@@ -933,17 +946,25 @@ class ActorLinker:
         police, criminals and doctors it leaves without a country are of that one. Officials,
         governments and troops never take it (a meeting in Geneva does not make the delegations
         Swiss: issue 14), nor anybody when the story names a second country."""
-        countries = [pm.place.country for _, pm in self.doc._.places
-                     if pm.role == "place" and pm.place is not None and pm.place.country]
-        if len(countries) < 2:
-            return
-        setting, n = Counter(countries).most_common(1)[0]
-        if n < 2 or n < SETTING_SHARE * len(countries):  # one stray place (a misread "North") is tolerated
-            return
-        if setting not in self.countries.by_alpha3 or any(
+        setting = self._setting(at_least=2)
+        if setting is None or any(
                 a.country not in (None, setting) for a in self.actors.values() if a.role not in ("IGO", "NGO")):
             return
         self._give_country(setting, SETTING_ROLES)
+
+    def _setting(self, at_least: int = 1, towns: bool = False) -> str | None:
+        """The one country where the story's places lie (`at_least` place names there, three in
+        four of all: one stray place, a misread "North", is tolerated); None when there is none.
+        With `towns`, only places inside a country count (La Paz, not "Bolivia")."""
+        countries = [pm.place.country for _, pm in self.doc._.places
+                     if pm.role == "place" and pm.place is not None and pm.place.country
+                     and not (towns and pm.place.feature_code.startswith("PCL"))]
+        if not countries:
+            return None
+        setting, n = Counter(countries).most_common(1)[0]
+        if n < at_least or n < SETTING_SHARE * len(countries) or setting not in self.countries.by_alpha3:
+            return None
+        return setting
 
     def _give_country(self, country: str, roles, skip: set[str] = frozenset()) -> None:
         """Actors without a country whose role is in `roles` take `country` (but those in `skip`):

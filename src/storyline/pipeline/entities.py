@@ -66,9 +66,14 @@ class EntityCorrector:
                     (self.roles.get(prev.lemma_.lower()) or self.roles.get(prev.lower_) or _NO_ROLE).kind == "person"):
                 e = Span(e.doc, e.start, e.end, label="PERSON")
             out.append(e)
-        surnames = {e[-1].lower_ for e in out if e.label_ == "PERSON" and len(e) > 1}
+        # the last name of a full name ("Richard Weizsaecker's": Weizsaecker, not the possessive)
+        names = [[t for t in e if t.lower_ not in ("'s", "’s")] for e in out if e.label_ == "PERSON"]
+        surnames = {n[-1].lower_ for n in names if len(n) > 1}
+        # the surname alone wherever the model put it: an organization, or a label no actor has
+        # ("Musharraf" as a PRODUCT, "Denman" as a WORK_OF_ART); places keep _label's own test
         out = [Span(e.doc, e.start, e.end, label="PERSON")
-               if e.label_ == "ORG" and len(e) == 1 and e[0].lower_ in surnames else e for e in out]
+               if e.label_ not in PLACE_LABELS | {"PERSON"} and len(e) == 1 and e[0].lower_ in surnames else e
+               for e in out]
         # the surname alone where the model tagged nothing ("Sims said", two sentences after "Bob Sims")
         covered = {i for e in out for i in range(e.start, e.end)}
         doc = ents[0].doc if ents else None
