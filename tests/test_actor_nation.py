@@ -196,3 +196,11 @@ def test_a_possessive_country_before_a_title_gives_the_persons_country_and_no_na
                              "would go on.", "1987-03-21")
     assert got["Omar Nasser"] == "IRQGOV" and got["Ali Rezai"] == "IRNGOV"
     assert got["Officials"] in ("---GOV", "GOV")
+
+
+def test_a_body_written_as_a_common_noun_is_the_storys_own_not_the_kbs_namesake(pipeline):
+    _, got = codes(pipeline, "The Argentine government will ask congress to declare a state of siege. Argentine "
+                             "troops moved north. The Argentine army said the rebels had surrendered.", "1987-04-17")
+    assert got["congress"] == "ARGLEG"
+    _, got = codes(pipeline, "Congress passed the budget on Friday, the White House said.", "1987-04-17")
+    assert got["Congress"] == "USALEG"
