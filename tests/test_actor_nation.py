@@ -204,3 +204,14 @@ def test_a_body_written_as_a_common_noun_is_the_storys_own_not_the_kbs_namesake(
     assert got["congress"] == "ARGLEG"
     _, got = codes(pipeline, "Congress passed the budget on Friday, the White House said.", "1987-04-17")
     assert got["Congress"] == "USALEG"
+
+
+def test_a_company_called_by_its_first_word_is_the_company_named_before(pipeline):
+    a, _ = codes(pipeline, "Staff of Skyline Airways found the bag. Skyline said it had told the police.")
+    ids = {m.actor_id for m in a.mentions if m.text.startswith("Skyline")}
+    assert len(ids) == 1
+
+
+def test_a_city_council_is_local_government(pipeline):
+    _, got = codes(pipeline, "The Duluth City Council voted on Wednesday to condemn the plan.")
+    assert got["The Duluth City Council"].endswith("GOV")

@@ -499,6 +499,9 @@ class ActorLinker:
                 return r.actor_id
             if len(words) == 1 and len(parts) > 1 and parts[-1].lower() == text.lower():
                 return r.actor_id
+            if len(words) == 1 and len(parts) > 1 and parts[0].lower() == text.lower() and all(
+                    (self.roles.get(w.lower().rstrip(".")) or _NO_ROLE).kind == "name" for w in parts[1:]):
+                return r.actor_id  # "AirTran" after "AirTran Airways", "Acme" after "Acme Corp"
         return None
 
     def _is_title(self, ent: Span) -> bool:
