@@ -142,7 +142,7 @@ class ActorLinker:
             if ent.label_ == "PERSON":
                 self._person(ent)
             elif ent.label_ == "ORG":
-                if ent.text.islower() and self._role_entry(ent.root) is not None:
+                if ent.text.islower() and self._role_entry(ent.root) is not None and self._known(ent.text) is not None:
                     continue  # "congress", "parliament" written as common nouns: a role noun of the
                     # story's own country (below), not the body the KB knows by that name (the U.S. Congress)
                 self._org(ent)
