@@ -215,3 +215,11 @@ def test_a_company_called_by_its_first_word_is_the_company_named_before(pipeline
 def test_a_city_council_is_local_government(pipeline):
     _, got = codes(pipeline, "The Duluth City Council voted on Wednesday to condemn the plan.")
     assert got["The Duluth City Council"].endswith("GOV")
+
+
+def test_a_body_of_unknown_kind_takes_the_main_nation_without_a_role(pipeline):
+    text = ("Chile's government said on Monday that troops would patrol the capital. Chilean police arrested "
+            "40 protesters. Chile rejected criticism from Argentina. Minera Andina said its mines would stay "
+            "open, the Interpress agency reported. Chile will vote in May.")
+    _, got = codes(pipeline, text)
+    assert got["Interpress"] == "CHL"

@@ -948,8 +948,11 @@ class ActorLinker:
                 return
             # with other nations in the story, a person the text gives no title may be of any of them
             self._give_country(nation, CONTEXT_ROLES, skip=self.untitled)
-            return
-        self._give_country(nation, CONTEXT_ROLES)
+        else:
+            self._give_country(nation, CONTEXT_ROLES)
+        for aid, a in self.actors.items():
+            if aid.startswith("org:") and a.country is None and a.role is None:
+                a.country = nation  # a body of unknown kind (a company, an agency) in the nation's story
 
     # ---- local news: one setting ----
     def _local_setting(self) -> None:
