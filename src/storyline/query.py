@@ -709,6 +709,23 @@ QUOTE_FIELDS: dict[str, str] = {
 QUOTE_COLUMNS = list(QUOTE_FIELDS)
 
 
+def _actor_spec(spec: str, id_col: str, extra_text: str | None = None) -> tuple[str, list]:
+    """The condition on the actor table `a` for an actor spec: a two- or three-letter country
+    code, an actor code (USAGOV), else an id, a part of its name or of an alias (and of
+    `extra_text`, e.g. the speaker as written)."""
+    spec = spec.strip()
+    alpha3, alpha2 = _country_codes()
+    if re.fullmatch(r"[A-Z]{2}", spec) and spec in alpha2:
+        return "a.country = ?", [alpha2[spec]]
+    if re.fullmatch(r"[A-Z]{3}", spec) and spec in alpha3:
+        return "a.country = ?", [spec]
+    if re.fullmatch(r"[A-Z0-9-]{3,}", spec):
+        return "a.code = ?", [spec]
+    text = f" OR {extra_text} ILIKE ?" if extra_text else ""
+    return (f"({id_col} = ? OR a.name ILIKE ?{text} OR {id_col} IN (SELECT actor_id FROM actor_aliases WHERE alias ILIKE ?))",
+            [spec] + [f"%{spec}%"] * (3 if extra_text else 2))
+
+
 def _quote_where(f: QuoteFilter) -> tuple[str, list]:
     where, params = [], []
     # a quote's date: its speech date where that is a calendar date, else its story's date
@@ -720,21 +737,9 @@ def _quote_where(f: QuoteFilter) -> tuple[str, list]:
         where.append(f"{when} <= ?")
         params.append(parse_partial_date(f.until, "until")[1])
     if f.speaker:
-        spec = f.speaker.strip()
-        alpha3, alpha2 = _country_codes()
-        if re.fullmatch(r"[A-Z]{2}", spec) and spec in alpha2:
-            where.append("a.country = ?")
-            params.append(alpha2[spec])
-        elif re.fullmatch(r"[A-Z]{3}", spec) and spec in alpha3:
-            where.append("a.country = ?")
-            params.append(spec)
-        elif re.fullmatch(r"[A-Z0-9-]{3,}", spec):
-            where.append("a.code = ?")
-            params.append(spec)
-        else:
-            where.append("(q.speaker_id = ? OR a.name ILIKE ? OR q.speaker_text ILIKE ? OR q.speaker_id IN "
-                         "(SELECT actor_id FROM actor_aliases WHERE alias ILIKE ?))")
-            params += [spec] + [f"%{spec}%"] * 3
+        w, p = _actor_spec(f.speaker, "q.speaker_id", extra_text="q.speaker_text")
+        where.append(w)
+        params += p
     if f.direct is not None:
         where.append("q.direct = ?")
         params.append(f.direct)
@@ -788,21 +793,9 @@ def select_actors(db, f: ActorFilter | None = None, columns: Sequence[str] | Non
     names = _pick(columns, ACTOR_FIELDS, ACTOR_COLUMNS)
     where, params = [], []
     if f.actor:
-        spec = f.actor.strip()
-        alpha3, alpha2 = _country_codes()
-        if re.fullmatch(r"[A-Z]{2}", spec) and spec in alpha2:
-            where.append("a.country = ?")
-            params.append(alpha2[spec])
-        elif re.fullmatch(r"[A-Z]{3}", spec) and spec in alpha3:
-            where.append("a.country = ?")
-            params.append(spec)
-        elif re.fullmatch(r"[A-Z0-9-]{3,}", spec):
-            where.append("a.code = ?")
-            params.append(spec)
-        else:
-            where.append("(a.actor_id = ? OR a.name ILIKE ? OR a.actor_id IN "
-                         "(SELECT actor_id FROM actor_aliases WHERE alias ILIKE ?))")
-            params += [spec, f"%{spec}%", f"%{spec}%"]
+        w, p = _actor_spec(f.actor, "a.actor_id")
+        where.append(w)
+        params += p
     if f.kind:
         w, p = _in("a.kind", [k.lower() for k in f.kind])
         where.append(w)
