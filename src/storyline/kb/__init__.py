@@ -14,7 +14,7 @@ from importlib import resources
 from . import actorbook
 from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
 
-KB_VERSION = "2026.11.9"
+KB_VERSION = "2026.11.10"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -275,6 +275,16 @@ def support_verbs() -> dict[str, frozenset[str]]:
 def complement_types() -> frozenset[str]:
     """PLOVER types whose trigger's complement act is not coded on its own (kb/complements.tsv)."""
     return frozenset(r["plover"] for r in _header_rows("complements.tsv", ["plover"]))
+
+
+@lru_cache(maxsize=1)
+def adjunct_types() -> dict[str, dict[str, frozenset[str]]]:
+    """Governor PLOVER type -> {adjunct PLOVER type: dependency labels}: acts told in an adjunct
+    clause that are the governor's own content ("protested, demanding ...", kb/adjuncts.tsv)."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for r in _header_rows("adjuncts.tsv", ["governor", "adjunct", "deps"]):
+        out.setdefault(r["governor"], {})[r["adjunct"]] = frozenset(r["deps"].split("|"))
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -392,9 +392,11 @@ class EventModelLayer:
         ctx = StoryContext(doc, self.coder.countries)
         ctx.so_far.extend(kept)
         out = []
+        by_char = {t.idx: t.i for t in doc}
+        coded = {by_char[e.trigger_start] for e in kept if e.trigger_start in by_char}
+        absorbed = self.coder.find.absorbed(found, self.coder.coder.plover, coded)
         for i in sorted(cands):
-            gov = CandidateFinder.governor(doc[i], found)
-            if gov is not None and self.coder.coder.plover(gov.trigger) in self.absorbing:
+            if i in absorbed:
                 continue
             events = code_candidate(self.coder, ctx, cands[i], self.sourceless)
             ctx.so_far.extend(events)

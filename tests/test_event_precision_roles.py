@@ -1,0 +1,37 @@
+"""General rules for precision and roles of the event coder (issue 14), each on sentences written
+for these tests (none is taken from evaluation data)."""
+import datetime as dt
+
+from storyline.model import Story
+
+
+def coded(pipeline, text, date="2019-06-11"):
+    """(type, source country, target country) of every political event."""
+    a = pipeline.analyze(Story(text=text, date=dt.date.fromisoformat(date)))
+    code = lambda i: (a.actors[i].code or "")[:3] if i in a.actors else None  # noqa: E731
+    return [(e.plover_type, code(e.source_id), code(e.target_id)) for e in a.events if e.domain == "political"]
+
+
+def types(pipeline, text):
+    return sorted({t for t, _, _ in coded(pipeline, text)})
+
+
+# ---- one act told with its content: the content is no event of its own ----
+
+def test_a_protest_s_stated_demand_is_part_of_the_protest(pipeline):
+    # PLOVER codes a protest with its demands as one PROTEST: a participle or purpose clause of the
+    # protest (or of the verb whose object the protest is) says what the protest is about
+    assert types(pipeline, "Hundreds of Kenyan nurses demonstrated outside parliament demanding that the "
+                           "health ministry raise their wages.") == ["PROTEST"]
+    assert types(pipeline, "Dozens of Tunisian lawyers began a hunger strike to demand the resignation of the "
+                           "justice minister.") == ["PROTEST"]
+    # the same demand made on its own is a request
+    assert types(pipeline, "Kenyan nurses demanded that the health ministry raise their wages.") == ["REQUEST"]
+
+
+def test_what_a_request_is_for_is_not_an_event_of_its_own(pipeline):
+    # "demanded a meeting to discuss X": neither the meeting nor the discussion has happened
+    evs = coded(pipeline, "Peru demanded an urgent session of the Organization of American States to discuss "
+                          "Ecuador's troop build-up on the border.")
+    assert [t for t, _, _ in evs] == ["REQUEST"]
+    assert evs[0][1] == "PER"
