@@ -124,6 +124,13 @@ class ActorLinker:
         self.surnames: dict[str, str] = {}  # surname -> person actor id, within this story
         self.titles: dict[str, set[str]] = {}  # person actor id -> words of the titles given to them
         self.placed_by_setting: set[str] = set()  # actors whose country came from a place, not the text
+        # sentence starts at or before each token, counted once: pronoun resolution asks how many
+        # sentences lie between two tokens for every candidate antecedent
+        self.starts_so_far: list[int] = []
+        count = 0
+        for t in doc:
+            count += bool(t.is_sent_start)
+            self.starts_so_far.append(count)
         in_ent: set[int] = set()
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -848,7 +855,8 @@ class ActorLinker:
 
     def _sentences_between(self, start: int, end: int) -> int:
         """How many sentence starts lie after token `start` up to token `end`."""
-        return sum(1 for t in self.doc[start + 1:end + 1] if t.is_sent_start)
+        end = min(end, len(self.starts_so_far) - 1)
+        return self.starts_so_far[end] - self.starts_so_far[start] if end > start else 0
 
     def _pronouns(self) -> None:
         for tok in self.doc:

@@ -90,22 +90,42 @@ class Featurizer:
                         out |= self.lexicon.get(("VERB", stem[:-1]), set())
         return out
 
-    def actor_kinds(self, doc: Doc, tok: Token | None) -> list[tuple[str, str]]:
-        """(kind, role) of the actors the phrase headed by tok mentions (the head or its modifiers)."""
+    def actor_kinds(self, doc: Doc, tok: Token | None, token_actors: dict | None = None,
+                    actors: dict | None = None) -> list[tuple[str, str]]:
+        """(kind, role) of the actors the phrase headed by tok mentions (the head or its modifiers).
+        token_actors and actors: doc._.token_actors and doc._.actors when the caller has them
+        (each doc._ access costs an object)."""
         if tok is None:
             return []
+        token_actors = doc._.token_actors if token_actors is None else token_actors
+        actors = doc._.actors if actors is None else actors
         out = []
         for t in [tok, *(c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod"))]:
-            for aid in doc._.token_actors.get(t.i, ()):
-                a = doc._.actors.get(aid)
+            for aid in token_actors.get(t.i, ()):
+                a = actors.get(aid)
                 if a is not None:
                     out.append((self.guards.actor_kind(a), a.role or a.kind or ""))
-            if t.ent_type_ in ("GPE", "NORP") and not doc._.token_actors.get(t.i):
+            if t.ent_type_ in ("GPE", "NORP") and not token_actors.get(t.i):
                 out.append(("political", "GPE"))
         return out
 
+    def sentence_facts(self, doc: Doc) -> dict[int, tuple[frozenset[str], bool]]:
+        """{sentence start: (kinds of the actors it mentions, whether it names money or a percentage)},
+        computed once per story: every candidate of a sentence shares them."""
+        token_actors, actors = doc._.token_actors, doc._.actors
+        out = {}
+        for sent in doc.sents:
+            kinds = frozenset(self.guards.actor_kind(actors.get(a)) for t in sent for a in token_actors.get(t.i, ()))
+            out[sent.start] = (kinds, any(t.ent_type_ in ("MONEY", "PERCENT") for t in sent))
+        return out
+
     def __call__(self, doc: Doc, tok: Token, rule_types: dict[int, str], rule_cands: dict[int, str],
-                 sent_rule_types: set[str], quoted: bool) -> dict[str, float]:
+                 sent_rule_types: set[str], quoted: bool,
+                 facts: dict[int, tuple[frozenset[str], bool]] | None = None) -> dict[str, float]:
+        """facts: sentence_facts(doc), passed in when features are made for many tokens of one doc."""
+        token_actors, actors = doc._.token_actors, doc._.actors
+        sent = tok.sent
+        sent_kinds, sent_money = (facts or self.sentence_facts(doc))[sent.start]
         lemma = tok.lemma_.lower()
         pos = tok.pos_
         f = {"bias": 1.0, f"lemma={lemma}": 1.0, f"pos={pos}": 1.0, f"tag={tok.tag_}": 1.0, f"dep={tok.dep_}": 1.0,
@@ -142,7 +162,7 @@ class Featurizer:
                 f[f"prep={c.lower_}"] = 1.0
                 for g in c.children:
                     if g.dep_ == "pobj":
-                        for kind, role in self.actor_kinds(doc, g):
+                        for kind, role in self.actor_kinds(doc, g, token_actors, actors):
                             f[f"prep_actor={c.lower_}|{kind}"] = 1.0
             elif c.dep_ in ("aux", "auxpass"):
                 f[f"aux={c.lower_}"] = 1.0
@@ -151,15 +171,14 @@ class Featurizer:
         # who is around: the subject (of the verb, or of the verb a noun hangs on), objects, possessor
         verb = tok if pos == "VERB" else (tok.head.head if tok.dep_ == "pobj" else tok.head)
         subj = subject_of(verb) if verb.pos_ in ("VERB", "AUX") else None
-        for kind, role in self.actor_kinds(doc, subj):
+        for kind, role in self.actor_kinds(doc, subj, token_actors, actors):
             f[f"subj_kind={kind}"] = 1.0
             f[f"subj_role={role}"] = 1.0
         for c in tok.children:
             if c.dep_ in ("dobj", "nsubjpass", "poss", "dative", "compound", "amod"):
-                for kind, role in self.actor_kinds(doc, c):
+                for kind, role in self.actor_kinds(doc, c, token_actors, actors):
                     f[f"arg_kind={c.dep_}|{kind}"] = 1.0
                     f[f"arg_role={role}"] = 1.0
-        sent_kinds = {self.guards.actor_kind(doc._.actors.get(a)) for t in tok.sent for a in doc._.token_actors.get(t.i, ())}
         for k in sent_kinds:
             f[f"sent_kind={k}"] = 1.0
         if not sent_kinds:
@@ -176,7 +195,7 @@ class Featurizer:
             cur = cur.head
         if quoted:
             f["quoted"] = 1.0
-        if any(t.ent_type_ in ("MONEY", "PERCENT") for t in tok.sent):
+        if sent_money:
             f["sent_money"] = 1.0
         return f
 
@@ -186,19 +205,20 @@ def candidate_tokens(doc: Doc) -> list[Token]:
     return [t for t in doc if t.pos_ in CANDIDATE_POS and t.is_alpha and len(t) > 2]
 
 
-def rule_view(doc: Doc, finder, plover_of) -> tuple[dict[int, str], dict[int, str]]:
+def rule_view(doc: Doc, finder, plover_of, found: list[Candidate] | None = None) -> tuple[dict[int, str], dict[int, str]]:
     """What the rules made of each token: {token: type of the rule event it triggers} and
-    {token: type of the rule candidate it was (coded or not)}."""
+    {token: type of the rule candidate it was (coded or not)}. found: finder(doc), if the caller has it."""
     by_char = {t.idx: t.i for t in doc}
     rule_types = {by_char[e.trigger_start]: e.plover_type for e in doc._.events if e.trigger_start in by_char}
-    rule_cands = {c.token.i: plover_of(c.trigger) for c in finder(doc)}
+    rule_cands = {c.token.i: plover_of(c.trigger) for c in (finder(doc) if found is None else found)}
     return rule_types, rule_cands
 
 
-def example_rows(doc: Doc, featurizer: Featurizer, finder, plover_of,
-                 tokens: list[Token] | None = None) -> tuple[list[Token], list[dict[str, float]], np.ndarray]:
+def example_rows(doc: Doc, featurizer: Featurizer, finder, plover_of, tokens: list[Token] | None = None,
+                 found: list[Candidate] | None = None) -> tuple[list[Token], list[dict[str, float]], np.ndarray]:
     """Candidate tokens of doc with their sparse features and contextual vectors."""
-    rule_types, rule_cands = rule_view(doc, finder, plover_of)
+    rule_types, rule_cands = rule_view(doc, finder, plover_of, found)
+    facts = featurizer.sentence_facts(doc)
     tokens = candidate_tokens(doc) if tokens is None else tokens
     quotes = [(q.start, q.end) for q in doc._.quotes]
     sent_types: dict[int, set[str]] = {}
@@ -208,7 +228,7 @@ def example_rows(doc: Doc, featurizer: Featurizer, finder, plover_of,
     for tok in tokens:
         others = sent_types.get(tok.sent.start, set()) - ({rule_types[tok.i]} if tok.i in rule_types else set())
         quoted = any(a <= tok.idx < b for a, b in quotes)
-        feats.append(featurizer(doc, tok, rule_types, rule_cands, others, quoted))
+        feats.append(featurizer(doc, tok, rule_types, rule_cands, others, quoted, facts))
     width = doc.tensor.shape[1] if doc.tensor is not None and doc.tensor.size else 0
     dense = doc.tensor[[t.i for t in tokens]] if width and tokens else np.zeros((len(tokens), width), dtype="float32")
     return tokens, feats, dense
@@ -320,19 +340,22 @@ class EventModelLayer:
     def __call__(self, doc: Doc) -> Doc:
         if not self.enabled:
             return doc
-        tokens, feats, dense = example_rows(doc, self.featurizer, self.coder.find, self.coder.coder.plover)
+        found = list(self.coder.find(doc))  # the rules' candidates, found once for every step below
+        tokens, feats, dense = example_rows(doc, self.featurizer, self.coder.find, self.coder.coder.plover, found=found)
         if tokens:
-            self.apply(doc, tokens, self.model.probabilities(feats, dense))
+            self.apply(doc, tokens, self.model.probabilities(feats, dense), found)
         return doc
 
-    def apply(self, doc: Doc, tokens: list[Token], probs: np.ndarray) -> None:
-        """Drop and add events by the model's probabilities for the candidate tokens."""
+    def apply(self, doc: Doc, tokens: list[Token], probs: np.ndarray, found: list[Candidate] | None = None) -> None:
+        """Drop and add events by the model's probabilities for the candidate tokens.
+        found: the rules' candidates (self.coder.find(doc)), if the caller has them."""
+        found = list(self.coder.find(doc)) if found is None else found
         classes = self.model.classes
         none = classes.index(NONE)
         by_char = {t.idx: t for t in tokens}
         row_of = {t.i: r for r, t in enumerate(tokens)}
         kept = []
-        settled = self.settled_senses(doc)
+        settled = self.settled_senses(doc, found)
         for ev in doc._.events:
             tok = by_char.get(ev.trigger_start)
             if (tok is not None and tok.i not in settled and probs[row_of[tok.i], none] >= self.drop_threshold):
@@ -358,16 +381,16 @@ class EventModelLayer:
             if p[best] >= self.add_threshold:
                 proposals[tok.i] = classes[best]
         if proposals:
-            kept = dedupe(kept + self.code_proposals(doc, proposals, kept))  # one row per happening, as the rules'
+            kept = dedupe(kept + self.code_proposals(doc, proposals, kept, found))  # one row per happening, as the rules'
         doc._.events = sorted(kept, key=lambda e: e.trigger_start)
 
-    def settled_senses(self, doc: Doc) -> set[int]:
+    def settled_senses(self, doc: Doc, found: list[Candidate]) -> set[int]:
         """Rule triggers whose political sense the word-sense guard confirmed from their object
         ("executed four hostages"): the model does not drop those (it was trained to catch the
         other senses, "executed two licenses", which the guard already rejects)."""
         ctx = StoryContext(doc, self.coder.countries)
         guards, plover = self.coder.guards, self.coder.coder.plover
-        return {c.token.i for c in self.coder.find(doc) if guards.sense_confirmed(ctx, c.token, c.trigger, plover(c.trigger))}
+        return {c.token.i for c in found if guards.sense_confirmed(ctx, c.token, c.trigger, plover(c.trigger))}
 
     def trigger_for(self, tok: Token, plover: str) -> kb.Trigger:
         """The lexicon's row for the word with the proposed type (its CAMEO code, mode and flags),
@@ -380,14 +403,15 @@ class EventModelLayer:
         flags = {"model", "accusation"} if plover == "ACCUSE" and tok.pos_ == "VERB" else {"model"}
         return kb.Trigger(tok.pos_, tok.lemma_.lower(), "", (), self.codes[plover], plover, "", frozenset(flags))
 
-    def code_proposals(self, doc: Doc, proposals: dict[int, str], kept: list[Event]) -> list[Event]:
+    def code_proposals(self, doc: Doc, proposals: dict[int, str], kept: list[Event],
+                       rule_found: list[Candidate]) -> list[Event]:
         cands = {}
         for i, plover in proposals.items():
             tok = doc[i]
             trig = self.trigger_for(tok, plover)
             cands[i] = Candidate(tok, trig)
         # the rules' own candidates count as governors: "threatened to attack" codes one THREATEN
-        found = {c.token.i: c for c in self.coder.find(doc)}
+        found = {c.token.i: c for c in rule_found}
         found.update(cands)
         ctx = StoryContext(doc, self.coder.countries)
         ctx.so_far.extend(kept)

@@ -37,6 +37,7 @@ class DocContext:
 
     inside_quote: list[bool]
     speech: dict[str, str]
+    marked_sentences: set[int]  # starts of the sentences that hold a quotation mark (one scan per doc)
 
 
 def doc_context(doc: Doc, speech: dict[str, str] | None = None) -> DocContext:
@@ -51,7 +52,8 @@ def doc_context(doc: Doc, speech: dict[str, str] | None = None) -> DocContext:
                 for i in range(opened + 1, tok.i):
                     inside[i] = True
             opened = None
-    return DocContext(inside, speech if speech is not None else kb.speech_verbs())
+    marked = {sent.start for sent in doc.sents if any(t.text in OPEN_MARKS or t.text in CLOSE_MARKS for t in sent)}
+    return DocContext(inside, speech if speech is not None else kb.speech_verbs(), marked)
 
 
 def is_candidate(tok: Token) -> bool:
@@ -125,7 +127,7 @@ def features(tok: Token, ctx: DocContext) -> list[str]:
     if nxt is not None and (nxt.text in OPEN_MARKS or (nxt.text in (",", ":") and nxt.i + 1 < len(tok.doc)
                                                         and tok.doc[nxt.i + 1].text in OPEN_MARKS)):
         f.append("before_quote")
-    if any(t.text in OPEN_MARKS or t.text in CLOSE_MARKS for t in sent):
+    if sent.start in ctx.marked_sentences:
         f.append("sent_has_quote")
     if tok.text == ":":
         f.append("colon")
