@@ -35,3 +35,22 @@ def test_what_a_request_is_for_is_not_an_event_of_its_own(pipeline):
                           "Ecuador's troop build-up on the border.")
     assert [t for t, _, _ in evs] == ["REQUEST"]
     assert evs[0][1] == "PER"
+
+
+# ---- who acted ----
+
+def test_a_nationality_noun_names_the_actor_s_country(pipeline):
+    # "Serb", "Croat": nouns of nationality that are not the country's adjective (kb/country_aliases.tsv)
+    assert ("COERCE", "HRV", "SRB") in coded(pipeline, "Croat police arrested two Serb journalists near the border.")
+
+
+def test_an_act_named_as_the_subject_gives_its_own_actor(pipeline):
+    # "Turkish drone strikes killed ...": the demonym sits one compound away from the noun
+    evs = coded(pipeline, "Recent Turkish drone strikes have killed six militant commanders in northern Iraq.")
+    assert [(t, s) for t, s, _ in evs] == [("ASSAULT", "TUR")]
+
+
+def test_a_support_verb_in_the_passive_states_what_its_subject_does(pipeline):
+    # "were engaged in shelling": the subject of the support verb performs the act its object names
+    evs = coded(pipeline, "Sudanese troops were engaged in heavy shelling of villages in South Sudan.")
+    assert [(t, s, tg) for t, s, tg in evs] == [("ASSAULT", "SDN", "SSD")]

@@ -39,6 +39,9 @@ class RoleFinder:
         # while a target is sought: the source's actor ids and countries, so that a phrase the source
         # owns ("Syria offered its troops") is not taken for the recipient
         self._owner: tuple[set[str], set[str]] = (set(), set())
+        # while a source is sought: the prepositions the frame names the target with, which inside
+        # the source's phrase belong to the act ("the withdrawal of troops from X": X is whence)
+        self._target_preps: frozenset[str] = frozenset()
 
     # ---- reported speech ----
     def speech_ancestor(self, tok: Token) -> tuple[Token | None, str | None]:
@@ -108,16 +111,18 @@ class RoleFinder:
                     return found
         for c in children:  # then a demonym or name before the noun: "Belarusian diplomats", "an Indian proposal"
             if c.dep_ in MODIFIER_DEPS and c.i < tok.i:
-                found = self.modifier_actors(ctx, c)
-                if found:
-                    return found
+                # one compound deeper too: "US Predator attacks", "a Russian navy ship"
+                for m in [c, *(g for g in c.children if g.dep_ in MODIFIER_DEPS and g.i < c.i)]:
+                    found = self.modifier_actors(ctx, m)
+                    if found:
+                        return found
         for c in children:
             if c.dep_ == "appos":  # "Kofi Annan, UN secretary-general"
                 found = self.phrase_actors(ctx, c, depth + 1)
                 if found:
                     return found
         for c in children:
-            if c.dep_ == "prep" and c.lower_ in OWNER_PREPS:
+            if c.dep_ == "prep" and c.lower_ in OWNER_PREPS and c.lower_ not in self._target_preps:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         found = self.phrase_actors(ctx, g, depth + 1)
@@ -233,7 +238,15 @@ class RoleFinder:
         if name == "subj":
             return self.subject(ctx, tok)
         if name == "light-subj":
-            return self.subject(ctx, light) if light is not None else []
+            if light is None:
+                return []
+            found = self.subject(ctx, light)
+            if not found and not any(c.dep_ == "agent" for c in light.children):
+                # "forces were engaged in shelling", "police were involved in the raid": a support
+                # verb's passive form states what its subject does
+                subj = next((c for c in light.children if c.dep_ == "nsubjpass" and c.i != tok.i), None)
+                found = self.phrase_actors(ctx, subj) if subj is not None else []
+            return found
         if name == "dobj":
             return next((self.phrase_actors(ctx, c) for c in tok.children if c.dep_ == "dobj"), [])
         if name == "iobj":
@@ -264,7 +277,11 @@ class RoleFinder:
             return self.host(ctx, tok)
         if name.startswith("prep:"):
             prep = name[5:]
-            holders = [tok] + ([light] if light is not None else []) + ([] if noun else self._objects(tok))
+            # a noun's own "of" object may hold it too (the parser's attachment): "the withdrawal of
+            # troops from X", "an attack by rebels on X"
+            inner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "by")
+                     for g in c.children if g.dep_ == "pobj"] if noun else self._objects(tok)
+            holders = [tok] + ([light] if light is not None else []) + inner
             for h in holders:
                 for pobj in self._pobjs(h, prep):
                     found = self.phrase_actors(ctx, pobj)
@@ -334,14 +351,18 @@ class RoleFinder:
         passive = not noun and any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
         source: list[str] = []
         target: list[str] = []
-        for name in frame.source:
-            found = self.slot(ctx, tok, name, noun)
-            if name == "between" and found:
-                source, target = found[:1], found[1:]
-                break
-            if found:
-                source = found
-                break
+        self._target_preps = frozenset(s[5:] for s in frame.target if s.startswith("prep:")) - {"of"}
+        try:
+            for name in frame.source:
+                found = self.slot(ctx, tok, name, noun)
+                if name == "between" and found:
+                    source, target = found[:1], found[1:]
+                    break
+                if found:
+                    source = found
+                    break
+        finally:
+            self._target_preps = frozenset()
         slots = list(frame.target)
         if passive:  # the passive's subject is who the act was done to
             slots = ["subjpass"] + [s for s in slots if s not in ("dobj", "comp")]
