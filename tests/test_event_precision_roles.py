@@ -54,3 +54,16 @@ def test_a_support_verb_in_the_passive_states_what_its_subject_does(pipeline):
     # "were engaged in shelling": the subject of the support verb performs the act its object names
     evs = coded(pipeline, "Sudanese troops were engaged in heavy shelling of villages in South Sudan.")
     assert [(t, s, tg) for t, s, tg in evs] == [("ASSAULT", "SDN", "SSD")]
+
+
+# ---- whom an act is aimed at ----
+
+def test_a_protest_with_no_named_target_is_aimed_at_the_government(pipeline):
+    # where it happens, else the protesters' own (PLOVER's convention), never the protesters themselves
+    assert coded(pipeline, "Thousands of Kenyan teachers marched in Nairobi on Monday.") == [("PROTEST", "KEN", "KEN")]
+    a = pipeline.analyze(Story(text="Thousands of Kenyan teachers marched in Nairobi on Monday.", date=dt.date(2019, 6, 11)))
+    assert [a.actors[e.target_id].role for e in a.events] == ["GOV"]
+    assert coded(pipeline, "Thousands of Chileans marched through Santiago on Sunday.") == [("PROTEST", "CHL", "CHL")]
+    # a named target stays the target
+    evs = coded(pipeline, "Hundreds of Lebanese protested outside the Syrian embassy in Beirut against Syria's presence.")
+    assert ("PROTEST", "LBN", "SYR") in evs

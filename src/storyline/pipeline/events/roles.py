@@ -275,6 +275,15 @@ class RoleFinder:
             return []
         if name == "host":
             return self.host(ctx, tok)
+        if name == "host-gov":  # the government of the country the act happens in
+            return [g for a in self.host(ctx, tok) for g in ctx.government_actor(ctx.country_of(a))]
+        if name == "own-gov":
+            # the government of the source's own country, when the source is not that government
+            ids = self._owner[0]
+            homes = {ctx.country_of(i) for i in ids} - {None}
+            if len(homes) != 1 or any(ctx.actors[i].role == "GOV" for i in ids if i in ctx.actors):
+                return []
+            return ctx.government_actor(homes.pop())
         if name.startswith("prep:"):
             prep = name[5:]
             # a noun's own "of" object may hold it too (the parser's attachment): "the withdrawal of
