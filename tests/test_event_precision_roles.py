@@ -67,3 +67,23 @@ def test_a_protest_with_no_named_target_is_aimed_at_the_government(pipeline):
     # a named target stays the target
     evs = coded(pipeline, "Hundreds of Lebanese protested outside the Syrian embassy in Beirut against Syria's presence.")
     assert ("PROTEST", "LBN", "SYR") in evs
+
+
+def test_a_state_s_own_forces_are_not_the_target_of_its_act(pipeline):
+    assert ("MOBILIZE", "GBR", "IRQ") in coded(
+        pipeline, "Britain mobilized army reservists for a possible war against Iraq on Tuesday.")
+    evs = coded(pipeline, "Russia moved troops toward Ukraine on Tuesday.")
+    assert evs and all(tg != "RUS" for _, _, tg in evs)
+    # another state's forces are a target
+    assert ("ASSAULT", "IND", "PAK") in coded(pipeline, "India shelled Pakistani troops along the border.")
+
+
+def test_cameo_target_markers_order_a_verb_s_prepositions():
+    # kb/cameo_frames.tsv: CAMEO 2.0's "* ROCKET (INTO +)", "* TROOP TOWARD +" put these prepositions
+    # right after the object slots of the verb's type frame; a hand-kept row in frames.tsv wins
+    from storyline import kb
+
+    fire = kb.frame_for("fire", "VERB", "ASSAULT").target
+    assert fire[:2] == ("iobj", "dobj") and {"prep:into", "prep:at"} <= set(fire[2:7])
+    assert fire.index("prep:into") < fire.index("prep:with")
+    assert kb.frame_for("blame", "VERB", "ACCUSE") == kb.frames()[("blame", "VERB")]

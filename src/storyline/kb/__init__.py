@@ -257,9 +257,33 @@ def frames() -> dict[tuple[str, str], Frame]:
     return out
 
 
+@lru_cache(maxsize=1)
+def cameo_frames() -> dict[str, tuple[str, ...]]:
+    """Verb lemma -> the target prepositions its CAMEO 2.0 patterns mark (kb/cameo_frames.tsv, built
+    by scripts/build_event_kb.py from the patterns' "+" markers), as frame slots."""
+    return {r["lemma"]: tuple(x for x in r["target"].split("|") if x)
+            for r in _header_rows("cameo_frames.tsv", ["lemma", "target", "block", "patterns"])}
+
+
+# frame slots that name the act's own object, tried before any preposition
+OBJECT_SLOTS = ("iobj", "dobj", "comp", "subjpass")
+
+
+@lru_cache(maxsize=4096)
 def frame_for(lemma: str, pos: str, plover: str) -> Frame:
+    """The trigger's argument frame: its own hand-kept row, else its type's (or the default) with
+    the target prepositions CAMEO's patterns mark for the verb tried right after the object slots."""
     table = frames()
-    return table.get((lemma, pos)) or table.get((f"type:{plover}", pos)) or table[("type:*", pos)]
+    own = table.get((lemma, pos))
+    if own is not None:
+        return own
+    frame = table.get((f"type:{plover}", pos)) or table[("type:*", pos)]
+    cameo = cameo_frames().get(lemma) if pos == "VERB" else None
+    if not cameo:
+        return frame
+    objects = tuple(s for s in frame.target if s in OBJECT_SLOTS)
+    rest = tuple(s for s in frame.target if s not in OBJECT_SLOTS and s not in cameo)
+    return Frame(objects + cameo + rest, frame.source, frame.foreign)
 
 
 @lru_cache(maxsize=1)

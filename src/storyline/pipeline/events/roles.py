@@ -27,6 +27,9 @@ PHRASE_POS = ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "X")
 # bodies of a state whose country their own words may name ("the U.N. war crimes court"); a firm
 # named with a demonym ("a Dutch electronics firm") stays a firm
 STATE_ROLES = {"GOV", "MIL", "COP", "JUD", "SPY", "LEG", "IGO"}
+# a state's forces, and the sources that command them (the country itself or its government)
+FORCE_ROLES = {"MIL", "COP"}
+STATE_SOURCE_ROLES = {"GOV"}
 
 
 class RoleFinder:
@@ -347,11 +350,22 @@ class RoleFinder:
             found = self.slot(ctx, tok, name, noun)
             if name == "between":
                 found = found[1:] if not ids else found
-            target = [t for t in found if t not in ids
+            target = [t for t in found if t not in ids and not self._own_forces(ctx, t, ids)
                       and not (ctx.actors[t].kind == "country" and ctx.actors[t].country in home)]
             if target:
                 return target
         return []
+
+    @staticmethod
+    def _own_forces(ctx: StoryContext, target: str, source_ids: set[str]) -> bool:
+        """A state's own armed forces or police are what it acts with, not whom it acts on:
+        "Russia moved troops toward the border", "Britain mobilized army reservists"."""
+        t = ctx.actors.get(target)
+        if t is None or t.role not in FORCE_ROLES or not t.country:
+            return False
+        states = [ctx.actors[i] for i in source_ids if i in ctx.actors]
+        return bool(states) and all(a.country == t.country and (a.kind == "country" or a.role in STATE_SOURCE_ROLES)
+                                    for a in states)
 
     # ---- roles of a trigger ----
     def assign(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> tuple[list[str], list[str]]:
