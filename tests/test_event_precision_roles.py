@@ -87,3 +87,19 @@ def test_cameo_target_markers_order_a_verb_s_prepositions():
     assert fire[:2] == ("iobj", "dobj") and {"prep:into", "prep:at"} <= set(fire[2:7])
     assert fire.index("prep:into") < fire.index("prep:with")
     assert kb.frame_for("blame", "VERB", "ACCUSE") == kb.frames()[("blame", "VERB")]
+
+
+# ---- word senses ----
+
+def test_a_candidate_s_own_rally_is_no_protest(pipeline):
+    assert coded(pipeline, "Many voters at Trump rallies in Iowa said they liked his plans.") == []
+    assert coded(pipeline, "During his campaign rallies the senator spoke mostly about trade.") == []
+    # a rally against someone is a protest
+    assert "PROTEST" in types(pipeline, "Nigerian opposition supporters held a rally in Lagos against the new law.")
+
+
+def test_what_any_government_must_do_is_no_request_to_a_particular_one(pipeline):
+    assert coded(pipeline, "The senator says a president must be ready to make decisions on the first day.") == []
+    assert coded(pipeline, "Germany said any government must respect the court's ruling.") == []
+    # a named one is asked
+    assert ("REQUEST", "IGO", "TUR") in coded(pipeline, "The EU said Turkey must release the journalists.")

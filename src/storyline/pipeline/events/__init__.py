@@ -23,6 +23,7 @@ from .context import Decision, StoryContext
 from .filters import Guards, dedupe
 from .roles import RoleFinder
 from .when_where import Locator
+from ..syntax import generic_phrase
 
 
 # hostile acts whose agentless passive ("were killed", "was shelled") may take its actor from the
@@ -89,8 +90,10 @@ class EventCoder:
             if speech_verb is None:
                 return d.reject("no request")  # the parser found no speech verb above the "should"
             source_ids = self.roles.subject(ctx, speech_verb)
-            target_ids = [t for t in self.roles.phrase_actors(ctx, next(
-                (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)) if t not in source_ids]
+            obliged = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if generic_phrase(obliged):
+                return d.reject("general duty")  # "a president must be ready": a view of any president's duty
+            target_ids = [t for t in self.roles.phrase_actors(ctx, obliged) if t not in source_ids]
             if not target_ids:
                 return d.reject("own duty")
             speech_verb = None

@@ -25,6 +25,7 @@ class Guards:
     def __init__(self) -> None:
         self.senses = kb.senses()
         self.no_comment = {k.split(":", 1)[1] for k in self.senses if k.startswith("no-comment:")}
+        self.campaign = {k.split(":", 1)[1] for k in self.senses if k.startswith("campaign:")}
         self.speech = set(kb.speech_verbs())
         self.object_nouns = kb.object_nouns()
         self.role_nouns = kb.roles()
@@ -36,6 +37,8 @@ class Guards:
     def sense_ok(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
         """Whether the trigger's object fits the political sense ("executed two prisoners", not
         "executed two licenses"; "attacked the convoy", not "attacked the plan")."""
+        if plover == "PROTEST" and tok.pos_ == "NOUN" and self._campaign_event(ctx, tok):
+            return False
         need = self.senses.get(trig.lemma) or self.senses.get(f"type:{plover}")
         if need is None or tok.pos_ == "NOUN":
             return True
@@ -48,6 +51,21 @@ class Guards:
         if obj is None:
             return True
         return self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj))
+
+    def _campaign_event(self, ctx: StoryContext, tok: Token) -> bool:
+        """A rally a candidate or party holds ("Trump rallies", "his campaign rallies"): its possessor
+        or a name before it is a person or party, or a campaign word (kb/senses.tsv) modifies it."""
+        for c in tok.children:
+            if c.dep_ not in ("poss", "compound", "amod", "nmod") or c.i > tok.i:
+                continue
+            if c.lemma_.lower() in self.campaign:
+                return True
+            actors = [ctx.actors.get(a) for a in ctx.doc._.token_actors.get(c.i, ())]
+            if any(a is not None and (a.kind == "person" or a.role == "PTY") for a in actors):
+                return True
+            if c.ent_type_ == "PERSON":
+                return True
+        return False
 
     def sense_confirmed(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
         """Whether the word has a sense condition (kb/senses.tsv) and its object meets it outright
