@@ -103,3 +103,11 @@ def test_what_any_government_must_do_is_no_request_to_a_particular_one(pipeline)
     assert coded(pipeline, "Germany said any government must respect the court's ruling.") == []
     # a named one is asked
     assert ("REQUEST", "IGO", "TUR") in coded(pipeline, "The EU said Turkey must release the journalists.")
+
+
+def test_a_conditional_threat_is_aimed_at_whoever_the_condition_names(pipeline):
+    # "threatened to X if/unless Y ...": Y is threatened; what Y is to do has not happened
+    evs = coded(pipeline, "China threatened to impose tariffs unless Washington lifts the export ban.")
+    assert evs == [("THREATEN", "CHN", "USA")]
+    evs = coded(pipeline, "Serbia threatened to recall its ambassador if Montenegro recognises Kosovo.")
+    assert ("THREATEN", "SRB", "MNE") in evs and all(t == "THREATEN" for t, _, _ in evs)

@@ -220,6 +220,7 @@ class EventPrepositions:
     source: frozenset[str]
     noun_target: frozenset[str]
     recipient: dict[str, frozenset[str]]  # preposition -> PLOVER types whose recipient it names
+    condition: frozenset[str] = frozenset()  # words that open a condition ("if Y acts", "unless Y lifts")
 
     def recipient_preps(self, plover: str) -> set[str]:
         return {p for p, types in self.recipient.items() if plover in types}
@@ -235,7 +236,8 @@ def event_prepositions() -> EventPrepositions:
         else:
             by_role.setdefault(r["role"], set()).add(r["preposition"])
     get = lambda role: frozenset(by_role.get(role, ()))  # noqa: E731
-    return EventPrepositions(get("place"), get("target"), get("source"), get("noun-target"), recipient)
+    return EventPrepositions(get("place"), get("target"), get("source"), get("noun-target"), recipient,
+                             get("condition"))
 
 
 @dataclass(frozen=True)

@@ -185,10 +185,15 @@ class CandidateFinder:
         return True
 
 
+CONDITION_MARKS = kb.event_prepositions().condition
+
+
 def purpose_clause(tok: Token) -> bool:
-    """An infinitive adverbial clause: what its governor's act is for ("demanded a meeting to
-    discuss the advance"), content of that act as much as its complement is."""
-    return tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    """An infinitive adverbial clause, what its governor's act is for ("demanded a meeting to
+    discuss the advance"), or a condition on it ("threatened to impose tariffs unless Y lifts the
+    ban"): content of that act as much as its complement is."""
+    return tok.dep_ == "advcl" and any((c.dep_ == "aux" and c.lower_ == "to") or
+                                       (c.dep_ == "mark" and c.lower_ in CONDITION_MARKS) for c in tok.children)
 
 
 def describing_participle(tok: Token) -> bool:

@@ -308,6 +308,16 @@ class RoleFinder:
                     if found:
                         return found
             return []
+        if name == "condition":
+            # "threatened to cut ties if Y ...", "unless Y lifts the ban": whose act the condition names
+            for verb in [tok, *(c for c in tok.children if c.dep_ in ("xcomp", "ccomp"))]:
+                for c in verb.children:
+                    if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.preps.condition
+                                                 for m in c.children):
+                        found = self.subject(ctx, c)
+                        if found:
+                            return found
+            return []
         if name == "any":
             for np in self._verb_phrase_nps(tok):
                 if np.head.dep_ == "prep" and np.head.lower_ in self.preps.place and any(
