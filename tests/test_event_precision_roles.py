@@ -111,3 +111,12 @@ def test_a_conditional_threat_is_aimed_at_whoever_the_condition_names(pipeline):
     assert evs == [("THREATEN", "CHN", "USA")]
     evs = coded(pipeline, "Serbia threatened to recall its ambassador if Montenegro recognises Kosovo.")
     assert ("THREATEN", "SRB", "MNE") in evs and all(t == "THREATEN" for t, _, _ in evs)
+
+
+def test_an_ethnic_group_belongs_to_the_country_the_act_happens_in(pipeline):
+    # "ethnic Russians in Latvia" are Latvia's people; the demonym names their ethnicity (kb/ethnic_words.tsv)
+    assert coded(pipeline, "Ethnic Russians protested in Riga against the language law.")[0][:2] == ("PROTEST", "LVA")
+    assert ("ASSAULT", "SRB", "SRB") in coded(
+        pipeline, "Serb forces killed three ethnic Albanians in a gunbattle in southern Serbia on Friday.")
+    # a plain demonym keeps its own country
+    assert ("COERCE", "ALB") in [(t, s) for t, s, _ in coded(pipeline, "Albanian police arrested two smugglers in Tirana.")]

@@ -304,6 +304,12 @@ def complement_types() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def ethnic_words() -> frozenset[str]:
+    """Words that make a demonym an ethnic group's ("ethnic Albanians", kb/ethnic_words.tsv)."""
+    return frozenset(r["word"].lower() for r in _header_rows("ethnic_words.tsv", ["word"]))
+
+
+@lru_cache(maxsize=1)
 def adjunct_types() -> dict[str, dict[str, frozenset[str]]]:
     """Governor PLOVER type -> {adjunct PLOVER type: dependency labels}: acts told in an adjunct
     clause that are the governor's own content ("protested, demanding ...", kb/adjuncts.tsv)."""

@@ -45,6 +45,8 @@ class RoleFinder:
         # while a source is sought: the prepositions the frame names the target with, which inside
         # the source's phrase belong to the act ("the withdrawal of troops from X": X is whence)
         self._target_preps: frozenset[str] = frozenset()
+        self.ethnic = kb.ethnic_words()
+        self._where: str | None = None  # the country the current trigger's act happens in, if named
 
     # ---- reported speech ----
     def speech_ancestor(self, tok: Token) -> tuple[Token | None, str | None]:
@@ -77,6 +79,9 @@ class RoleFinder:
     def _member(self, ctx: StoryContext, tok: Token, depth: int) -> list[str]:
         if self._owned(ctx, tok):
             return []
+        if self._where is not None and self._ethnic(tok):
+            # "ethnic Albanians demonstrated in Serbia": a group of the country the act happens in
+            return ctx.country_actor(self._where)
         ids = ctx.doc._.token_actors.get(tok.i)
         if ids:
             if depth < 3 and all(not ctx.country_of(i) and ctx.actors[i].kind not in ("person", "country")
@@ -138,6 +143,11 @@ class RoleFinder:
                 if found:
                     return found
         return []
+
+    def _ethnic(self, tok: Token) -> bool:
+        """A demonym phrase naming an ethnic group: "ethnic Albanians", "the Kurdish minority"."""
+        return tok.pos_ in ("NOUN", "PROPN") and (tok.lemma_.lower() in self.ethnic or any(
+            c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.ethnic for c in tok.children))
 
     def _owned(self, ctx: StoryContext, tok: Token) -> bool:
         """A phrase the source owns ("its troops", "their forces") while a target is sought."""
@@ -381,6 +391,13 @@ class RoleFinder:
     def assign(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> tuple[list[str], list[str]]:
         noun = tok.pos_ == "NOUN"
         frame = kb.frame_for(trig.lemma, "NOUN" if noun else "VERB", plover)
+        self._where = next((ctx.country_of(a) for a in self.host(ctx, tok)), None)
+        try:
+            return self._assign(ctx, tok, frame, noun)
+        finally:
+            self._where = None
+
+    def _assign(self, ctx: StoryContext, tok: Token, frame: kb.Frame, noun: bool) -> tuple[list[str], list[str]]:
         passive = not noun and any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
         source: list[str] = []
         target: list[str] = []
