@@ -120,3 +120,21 @@ def test_an_ethnic_group_belongs_to_the_country_the_act_happens_in(pipeline):
         pipeline, "Serb forces killed three ethnic Albanians in a gunbattle in southern Serbia on Friday.")
     # a plain demonym keeps its own country
     assert ("COERCE", "ALB") in [(t, s) for t, s, _ in coded(pipeline, "Albanian police arrested two smugglers in Tirana.")]
+
+
+def test_a_relative_pronoun_stands_for_the_noun_it_follows(pipeline):
+    assert ("ASSAULT", "SYR", "SYR") in coded(pipeline, "The rebels, whom the Syrian army attacked on Monday, hold the town.")
+    assert ("ASSAULT", "IRN", "IRQ") in coded(pipeline, "Iran, which fired missiles at Iraq on Sunday, denied the report.")
+
+
+def test_a_complement_act_takes_its_recipient_from_its_own_frame(pipeline):
+    # "threatened to pull out of NATO": the RETREAT verb's frame names "of" the recipient
+    evs = coded(pipeline, "Britain threatened to pull out of the European Union.")
+    assert [(t, s, tg) for t, s, tg in evs] == [("THREATEN", "GBR", "IGO")]
+
+
+def test_an_act_named_by_a_noun_is_as_real_as_its_support_verb(pipeline):
+    # "plans to launch an offensive": an intention, coded as the threat CAMEO makes of it
+    a = pipeline.analyze(Story(text="Turkey plans to launch an offensive against Kurdish fighters in Syria.",
+                               date=dt.date(2019, 6, 11)))
+    assert [(e.plover_type, e.modality) for e in a.events] == [("THREATEN", "intended")]

@@ -58,3 +58,16 @@ def generic_phrase(tok: Token | None) -> bool:
         return tok.lower_ in ("anyone", "anybody", "everyone", "everybody", "one", "nobody", "no-one")
     return (any(c.dep_ == "det" and c.lower_ in GENERIC_DETERMINERS for c in tok.children)
             and not any(t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") for t in tok.subtree))
+
+
+RELATIVE_TAGS = ("WDT", "WP", "WP$")
+
+
+def antecedent(tok: Token) -> Token:
+    """The noun a relative pronoun stands for ("the rebels, whom the army attacked": rebels; "Iran,
+    which fired missiles": Iran), else tok itself."""
+    if tok.tag_ in RELATIVE_TAGS or (tok.lower_ == "that" and tok.dep_ in SUBJECT_DEPS + ("dobj",)):
+        clause = tok.head
+        if clause.dep_ == "relcl" and clause.head is not clause and clause.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return clause.head
+    return tok

@@ -119,7 +119,9 @@ class EventCoder:
             source_ids = self.roles.borrowed_source(ctx, tok, target_ids, BORROWING_TYPES)
         d.source_ids, d.target_ids = source_ids, target_ids
         if "obligation" not in trig.flags:  # the demand was made; its "must" is the demanded act's
-            modality = self.coder.modality(tok, modality, speech_verb is not None)
+            # a noun's act is as real as its support verb's: "aims to impose a blockade" is intended
+            light = self.roles.light_verb(tok) if tok.pos_ == "NOUN" else None
+            modality = self.coder.modality(light if light is not None else tok, modality, speech_verb is not None)
         d.modality, d.reported = modality, speech_verb is not None
         coded = self.coder.code(trig, d.negated, modality)
         if coded is None:

@@ -15,7 +15,7 @@ import re
 from spacy.tokens import Token
 
 from ... import kb
-from ..syntax import CLAUSE_DEPS, lemma_forms, subject_of
+from ..syntax import CLAUSE_DEPS, antecedent, lemma_forms, subject_of
 from .context import StoryContext
 
 MAX_PER_ROLE = 4  # coordinated actors kept per role: "A, B and C" is three events, a list of twenty is noise
@@ -46,6 +46,15 @@ class RoleFinder:
         # the source's phrase belong to the act ("the withdrawal of troops from X": X is whence)
         self._target_preps: frozenset[str] = frozenset()
         self.ethnic = kb.ethnic_words()
+        cameo = kb.cameo()
+        # a verb's PLOVER type in the trigger lexicon (its first plain row), for a complement's frame
+        self.verb_types: dict[str, str] = {}
+        for (pos, lemma), rows in kb.triggers().items():
+            # its plain row, else a particle row ("pull out"): the verb's main sense
+            plain = next((r for r in rows if not r.particle and not r.objects),
+                         next((r for r in rows if not r.objects), None)) if pos == "VERB" else None
+            if plain is not None:
+                self.verb_types[lemma] = plain.plover or (cameo[plain.cameo].plover if plain.cameo in cameo else "")
         self._where: str | None = None  # the country the current trigger's act happens in, if named
 
     # ---- reported speech ----
@@ -70,6 +79,7 @@ class RoleFinder:
         """Actors of the phrase headed by tok, one list entry per coordinated member."""
         if tok is None:
             return []
+        tok = antecedent(tok)
         members = [tok] if tok.dep_ == "conj" else [tok, *(c for c in tok.conjuncts if c.i > tok.i)]
         out: list[str] = []
         for m in members:
@@ -227,6 +237,10 @@ class RoleFinder:
 
     def host(self, ctx: StoryContext, tok: Token) -> list[str]:
         """The country of a place the act is aimed at (object) or happens in (place preposition)."""
+        return ctx.country_actor(self.host_country(ctx, tok))
+
+    def host_country(self, ctx: StoryContext, tok: Token) -> str | None:
+        """host's country code, without adding the country to the story's actors."""
         cands = [c for c in tok.children if c.dep_ == "dobj"]
         cands += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in self.preps.place
                   for g in c.children if g.dep_ == "pobj"]
@@ -235,8 +249,8 @@ class RoleFinder:
                 for t in c.subtree:
                     country = self.place_country(ctx, t)
                     if country:
-                        return ctx.country_actor(country)
-        return []
+                        return country
+        return None
 
     def slot(self, ctx: StoryContext, tok: Token, name: str, noun: bool) -> list[str]:
         light = self.light_verb(tok) if noun else None
@@ -289,7 +303,7 @@ class RoleFinder:
         if name == "host":
             return self.host(ctx, tok)
         if name == "host-gov":  # the government of the country the act happens in
-            return [g for a in self.host(ctx, tok) for g in ctx.government_actor(ctx.country_of(a))]
+            return ctx.government_actor(self.host_country(ctx, tok))
         if name == "own-gov":
             # the government of the source's own country, when the source is not that government
             ids = self._owner[0]
@@ -303,7 +317,10 @@ class RoleFinder:
             # troops from X", "an attack by rebels on X"
             inner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "by")
                      for g in c.children if g.dep_ == "pobj"] if noun else self._objects(tok)
-            holders = [tok] + ([light] if light is not None else []) + inner
+            # a verb's particle may hold it too: "pulled out of X" ("of" under "out")
+            particles = [] if noun else [c for c in tok.children if c.dep_ in ("prt", "prep")
+                                         and not any(g.dep_ == "pobj" for g in c.children)]
+            holders = [tok] + particles + ([light] if light is not None else []) + inner
             for h in holders:
                 for pobj in self._pobjs(h, prep):
                     found = self.phrase_actors(ctx, pobj)
@@ -313,7 +330,9 @@ class RoleFinder:
         if name == "comp-target":
             for c in tok.children:
                 if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
-                    frame = kb.frame_for(c.lemma_.lower(), "VERB", "")
+                    # the complement's own frame: its lexicon type's when the lexicon knows the verb
+                    # ("threatened to pull out of NATO": RETREAT, whose recipient "of" names)
+                    frame = kb.frame_for(c.lemma_.lower(), "VERB", self.verb_types.get(c.lemma_.lower(), ""))
                     found = self.targets(ctx, c, [s for s in frame.target if s not in ("comp-target", "any")], False)
                     if found:
                         return found
@@ -391,7 +410,7 @@ class RoleFinder:
     def assign(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> tuple[list[str], list[str]]:
         noun = tok.pos_ == "NOUN"
         frame = kb.frame_for(trig.lemma, "NOUN" if noun else "VERB", plover)
-        self._where = next((ctx.country_of(a) for a in self.host(ctx, tok)), None)
+        self._where = self.host_country(ctx, tok)
         try:
             return self._assign(ctx, tok, frame, noun)
         finally:
