@@ -138,3 +138,12 @@ def test_an_act_named_by_a_noun_is_as_real_as_its_support_verb(pipeline):
     a = pipeline.analyze(Story(text="Turkey plans to launch an offensive against Kurdish fighters in Syria.",
                                date=dt.date(2019, 6, 11)))
     assert [(e.plover_type, e.modality) for e in a.events] == [("THREATEN", "intended")]
+
+
+def test_a_violent_word_between_politicians_is_criticism(pipeline):
+    # "fired at", "attacked" between named persons, none armed, one a politician: CAMEO 111, an ACCUSE
+    evs = coded(pipeline, "During the debate Donald Trump attacked Hillary Clinton over her emails.", date="2016-10-10")
+    assert [t for t, _, _ in evs] == ["ACCUSE"]
+    # force stays force
+    assert [t for t, _, _ in coded(pipeline, "Russian troops fired at Ukrainian positions near Bakhmut.")] == ["ASSAULT"]
+    assert [t for t, _, _ in coded(pipeline, "Vladimir Putin attacked Ukraine in February.", date="2022-03-01")] == ["ASSAULT"]

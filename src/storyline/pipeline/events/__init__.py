@@ -12,6 +12,8 @@ The stage runs four steps, one module each:
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -29,6 +31,7 @@ from ..syntax import generic_phrase
 # hostile acts whose agentless passive ("were killed", "was shelled") may take its actor from the
 # act the clause names or from the story's last act of the kind
 BORROWING_TYPES = {"ASSAULT", "COERCE"}
+VERBAL_ATTACK = "111"  # CAMEO: criticize or denounce, what a violent word between politicians names
 
 
 @Language.factory("storyline_events")
@@ -123,6 +126,8 @@ class EventCoder:
             light = self.roles.light_verb(tok) if tok.pos_ == "NOUN" else None
             modality = self.coder.modality(light if light is not None else tok, modality, speech_verb is not None)
         d.modality, d.reported = modality, speech_verb is not None
+        if plover == "ASSAULT" and self.guards.verbal_attack(ctx, tok, trig, source_ids, target_ids):
+            trig = replace(trig, cameo=VERBAL_ATTACK, plover="")  # criticism, not force
         coded = self.coder.code(trig, d.negated, modality)
         if coded is None:
             return d.reject("no code")

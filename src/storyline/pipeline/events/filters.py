@@ -18,7 +18,9 @@ from .context import StoryContext
 POLITICAL_ROLES = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "IGO", "NGO", "SPY", "PTY", "LEG", "ELI", "INS",
                    "REF", "CRM", "ETH", "REL", "UAF", "SEP", "IMG"}
 PEOPLE_POS = ("PRON", "NUM")
-VERBAL = (1, 3)  # CAMEO quad classes of words rather than deeds (verbal cooperation, verbal conflict)
+VERBAL = (1, 3)
+ARMED_ROLES = {"MIL", "REB", "COP", "CRM", "SPY", "UAF", "IMG", "SEP", "INS"}
+POLITICIAN_ROLES = {"GOV", "PTY", "LEG", "ELI", "OPP"}  # CAMEO quad classes of words rather than deeds (verbal cooperation, verbal conflict)
 
 
 class Guards:
@@ -26,6 +28,7 @@ class Guards:
         self.senses = kb.senses()
         self.no_comment = {k.split(":", 1)[1] for k in self.senses if k.startswith("no-comment:")}
         self.campaign = {k.split(":", 1)[1] for k in self.senses if k.startswith("campaign:")}
+        self.verbal = {k.split(":", 1)[1] for k in self.senses if k.startswith("verbal:")}
         self.speech = set(kb.speech_verbs())
         self.object_nouns = kb.object_nouns()
         self.role_nouns = kb.roles()
@@ -51,6 +54,22 @@ class Guards:
         if obj is None:
             return True
         return self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj))
+
+    def verbal_attack(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, source_ids: list[str],
+                      target_ids: list[str]) -> bool:
+        """A violent word between politicians that names criticism, not force ("Bush fired at
+        Trump", "Trump slammed Cruz"): the word is a `verbal:` row of kb/senses.tsv, the source and
+        target are all named persons, none armed, at least one a politician, and no weapon or
+        physical target is its object."""
+        if trig.lemma not in self.verbal or not source_ids or not target_ids:
+            return False
+        actors = [ctx.actors.get(i) for i in [*source_ids, *target_ids]]
+        if not all(a is not None and a.kind == "person" and a.role not in ARMED_ROLES for a in actors):
+            return False  # "a gunman shot the senator", "troops fired at": force
+        if not any(a.role in POLITICIAN_ROLES for a in actors):
+            return False
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        return obj is None or not (self.object_nouns.get(obj.lemma_.lower()) == "target" or obj.i in ctx.place_of_token)
 
     def _campaign_event(self, ctx: StoryContext, tok: Token) -> bool:
         """A rally a candidate or party holds ("Trump rallies", "his campaign rallies"): its possessor
