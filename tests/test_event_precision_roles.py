@@ -147,3 +147,11 @@ def test_a_violent_word_between_politicians_is_criticism(pipeline):
     # force stays force
     assert [t for t, _, _ in coded(pipeline, "Russian troops fired at Ukrainian positions near Bakhmut.")] == ["ASSAULT"]
     assert [t for t, _, _ in coded(pipeline, "Vladimir Putin attacked Ukraine in February.", date="2022-03-01")] == ["ASSAULT"]
+
+
+def test_asking_a_question_is_no_request(pipeline):
+    assert coded(pipeline, "When asked on television whether he would run, the senator said no.") == []
+    assert coded(pipeline, "Reporters asked the minister about the role of his wife in government.") == []
+    # asking someone for an act is
+    assert ("REQUEST", "EGY", "ISR") in coded(pipeline, "Egypt asked Israel to withdraw its troops from the border.")
+    assert ("REQUEST", "KEN", "IGO") in coded(pipeline, "Kenya asked the United Nations for food aid.")

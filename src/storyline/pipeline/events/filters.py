@@ -29,6 +29,7 @@ class Guards:
         self.no_comment = {k.split(":", 1)[1] for k in self.senses if k.startswith("no-comment:")}
         self.campaign = {k.split(":", 1)[1] for k in self.senses if k.startswith("campaign:")}
         self.verbal = {k.split(":", 1)[1] for k in self.senses if k.startswith("verbal:")}
+        self.question = {k.split(":", 1)[1] for k in self.senses if k.startswith("question:")}
         self.speech = set(kb.speech_verbs())
         self.object_nouns = kb.object_nouns()
         self.role_nouns = kb.roles()
@@ -41,6 +42,8 @@ class Guards:
         """Whether the trigger's object fits the political sense ("executed two prisoners", not
         "executed two licenses"; "attacked the convoy", not "attacked the plan")."""
         if plover == "PROTEST" and tok.pos_ == "NOUN" and self._campaign_event(ctx, tok):
+            return False
+        if trig.lemma in self.question and tok.pos_ == "VERB" and self._question(tok):
             return False
         need = self.senses.get(trig.lemma) or self.senses.get(f"type:{plover}")
         if need is None or tok.pos_ == "NOUN":
@@ -70,6 +73,21 @@ class Guards:
             return False
         obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
         return obj is None or not (self.object_nouns.get(obj.lemma_.lower()) == "target" or obj.i in ctx.place_of_token)
+
+    @staticmethod
+    def _question(tok: Token) -> bool:
+        """Asking a question: an "if"/"whether" or wh- clause, an "about" phrase, or an agentless
+        passive with nothing asked for ("when asked on television")."""
+        for c in tok.children:
+            if c.dep_ in ("ccomp", "advcl", "xcomp") and (
+                    any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+                    or any(w.tag_ in ("WDT", "WP", "WRB") and w.i < c.i for w in c.subtree)):
+                return True
+            if c.dep_ == "prep" and c.lower_ == "about":
+                return True
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or tok.tag_ == "VBN"
+        return passive and not any(c.dep_ in ("agent", "xcomp", "dobj") or (c.dep_ == "prep" and c.lower_ == "for")
+                                   for c in tok.children)
 
     def _campaign_event(self, ctx: StoryContext, tok: Token) -> bool:
         """A rally a candidate or party holds ("Trump rallies", "his campaign rallies"): its possessor
