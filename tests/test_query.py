@@ -239,3 +239,16 @@ def test_date_range_is_the_first_and_last_start_day(db):
     assert date_range(db, EventFilter(since="2024")) == (dt.date.fromisoformat(days[0]),
                                                           dt.date.fromisoformat(days[-1]))
     assert date_range(db, EventFilter(text="no sentence says this")) == (None, None)
+
+
+@pytest.mark.parametrize("params", [{}, {"type": "ASSAULT"}, {"place_country": "UKR"}, {"country": "USA"},
+                                    {"source_country": "RUS", "since": "2024-11"}, {"actor": "Joe Biden"},
+                                    {"domain": "all"}, {"text": "Biden", "sort": "-goldstein"}])
+def test_counts_facets_and_pages_agree_whatever_tables_a_filter_joins(db, params):
+    """count_events, facets and date_range join only the tables their filter and fields name: the
+    count of every filter is the number of rows select_events gives, and facet totals match."""
+    f = EventFilter.from_params(params, strict=False)
+    rows = select_events(db, f, ["story_id", "event_no", "place_country", "source_country"]).rows
+    assert count_events(db, f) == len(rows)
+    assert sum(n for _, n in facet(db, "plover_type", f)) == len(rows)
+    assert sum(n for _, n in facet(db, "place_country", f)) == len(rows)

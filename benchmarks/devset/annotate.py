@@ -235,38 +235,43 @@ def parse_batch(path: Path) -> list[dict]:
             if fields[1] == "note":
                 rec["notes"] = (rec.get("notes", "") + " " + "|".join(fields[2:])).strip()
                 continue
-            if len(fields) < 5:
-                raise BatchError("an event line needs: sentence | TYPE[/mode] | trigger | source | target")
-            typ, _, mode = fields[1].partition("/")
-            if typ not in TYPES:
-                raise BatchError(f"unknown PLOVER type {typ!r}")
-            if mode and mode not in MODES.get(typ, set()):
-                raise BatchError(f"{typ} has no mode {mode!r}")
-            opts = dict(o.split("=", 1) for o in " ".join(fields[5:]).split()) if len(fields) > 5 else {}
-            text, spans = block["text"], block["spans"]
-            trigger, tstart, _ = _mention(text, spans, sent, fields[2] + "=")
-            if tstart is None:
-                raise BatchError("the trigger is required")
-            src, src_at, src_code = _mention(text, spans, sent, fields[3])
-            tgt, tgt_at, tgt_code = _mention(text, spans, sent, fields[4])
-            modality = opts.pop("mod", "asserted")
-            domain = opts.pop("dom", "political")
-            domain = {"pol": "political", "bus": "business"}.get(domain, domain)
-            if modality not in MODALITIES or domain not in DOMAINS:
-                raise BatchError(f"bad modality {modality!r} or domain {domain!r}")
-            ev = {"type": typ, "mode": mode, "cameo": opts.pop("cameo", ""), "trigger": trigger,
-                  "trigger_start": tstart, "source": src, "source_start": src_at, "source_code": src_code,
-                  "target": tgt, "target_start": tgt_at, "target_code": tgt_code, "modality": modality,
-                  "domain": domain}
-            if "mode2" in opts:
-                ev["mode2"] = opts.pop("mode2")
-            if opts:
-                raise BatchError(f"unknown options {sorted(opts)}")
-            rec["events"].append(ev)
+            rec["events"].append(event_of(fields, block["text"], block["spans"], sent))
         except (BatchError, ValueError, IndexError, KeyError) as err:
             raise SystemExit(f"{path}:{n}: {err}\n    {raw}") from None
     close()
     return records
+
+
+def event_of(fields: list[str], text: str, spans: list[tuple[int, int]], sent: int) -> dict:
+    """One event line's fields (sentence | TYPE[/mode] | trigger | source | target | options) as an
+    event record; BatchError says what is wrong. Shared by the first and the second pass."""
+    if len(fields) < 5:
+        raise BatchError("an event line needs: sentence | TYPE[/mode] | trigger | source | target")
+    typ, _, mode = fields[1].partition("/")
+    if typ not in TYPES:
+        raise BatchError(f"unknown PLOVER type {typ!r}")
+    if mode and mode not in MODES.get(typ, set()):
+        raise BatchError(f"{typ} has no mode {mode!r}")
+    opts = dict(o.split("=", 1) for o in " ".join(fields[5:]).split()) if len(fields) > 5 else {}
+    trigger, tstart, _ = _mention(text, spans, sent, fields[2] + "=")
+    if tstart is None:
+        raise BatchError("the trigger is required")
+    src, src_at, src_code = _mention(text, spans, sent, fields[3])
+    tgt, tgt_at, tgt_code = _mention(text, spans, sent, fields[4])
+    modality = opts.pop("mod", "asserted")
+    domain = opts.pop("dom", "political")
+    domain = {"pol": "political", "bus": "business"}.get(domain, domain)
+    if modality not in MODALITIES or domain not in DOMAINS:
+        raise BatchError(f"bad modality {modality!r} or domain {domain!r}")
+    ev = {"type": typ, "mode": mode, "cameo": opts.pop("cameo", ""), "trigger": trigger,
+          "trigger_start": tstart, "source": src, "source_start": src_at, "source_code": src_code,
+          "target": tgt, "target_start": tgt_at, "target_code": tgt_code, "modality": modality,
+          "domain": domain}
+    if "mode2" in opts:
+        ev["mode2"] = opts.pop("mode2")
+    if opts:
+        raise BatchError(f"unknown options {sorted(opts)}")
+    return ev
 
 
 def build(second: bool = False) -> None:

@@ -31,7 +31,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from annotate import MODALITIES, MODES, TYPES, BatchError, _mention  # noqa: E402
+from annotate import BatchError, event_of  # noqa: E402
 from corpus import HERE, check, document_text  # noqa: E402
 
 SPLITS = ("train", "dev", "test")
@@ -131,34 +131,7 @@ def parse(path: Path, docs: dict[tuple[str, str], list[dict]], want: set[str]) -
             if fields[1] == "note":
                 rec["notes"] = (rec.get("notes", "") + " " + "|".join(fields[2:])).strip()
                 continue
-            if len(fields) < 5:
-                raise BatchError("an event line needs: sentence | TYPE[/mode] | trigger | source | target")
-            typ, _, mode = fields[1].partition("/")
-            if typ not in TYPES:
-                raise BatchError(f"unknown PLOVER type {typ!r}")
-            if mode and mode not in MODES.get(typ, set()):
-                raise BatchError(f"{typ} has no mode {mode!r}")
-            opts = dict(o.split("=", 1) for o in " ".join(fields[5:]).split()) if len(fields) > 5 else {}
-            text, spans = block["text"], block["spans"]
-            trigger, tstart, _ = _mention(text, spans, sent, fields[2] + "=")
-            if tstart is None:
-                raise BatchError("the trigger is required")
-            src, src_at, src_code = _mention(text, spans, sent, fields[3])
-            tgt, tgt_at, tgt_code = _mention(text, spans, sent, fields[4])
-            modality = opts.pop("mod", "asserted")
-            domain = {"pol": "political", "bus": "business"}.get(opts.get("dom"), opts.get("dom", "political"))
-            opts.pop("dom", None)
-            if modality not in MODALITIES or domain not in ("political", "business"):
-                raise BatchError(f"bad modality {modality!r} or domain {domain!r}")
-            ev = {"type": typ, "mode": mode, "cameo": opts.pop("cameo", ""), "trigger": trigger,
-                  "trigger_start": tstart, "source": src, "source_start": src_at, "source_code": src_code,
-                  "target": tgt, "target_start": tgt_at, "target_code": tgt_code, "modality": modality,
-                  "domain": domain}
-            if "mode2" in opts:
-                ev["mode2"] = opts.pop("mode2")
-            if opts:
-                raise BatchError(f"unknown options {sorted(opts)}")
-            rec["events"].append(ev)
+            rec["events"].append(event_of(fields, block["text"], block["spans"], sent))
         except (BatchError, ValueError, IndexError, KeyError) as err:
             raise SystemExit(f"{path}:{n}: {err}\n    {raw}") from None
     close()

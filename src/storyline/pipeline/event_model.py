@@ -109,29 +109,30 @@ class Featurizer:
                 out.append(("political", "GPE"))
         return out
 
-    def sentence_facts(self, doc: Doc) -> dict[int, tuple[frozenset[str], bool]]:
-        """{sentence start: (kinds of the actors it mentions, whether it names money or a percentage)},
-        computed once per story: every candidate of a sentence shares them."""
+    def sentence_facts(self, doc: Doc) -> list[tuple[int, frozenset[str], bool]]:
+        """Per token: (its sentence's start, the kinds of the actors the sentence mentions, whether
+        it names money or a percentage), computed once per story: the candidates of a sentence
+        share them (and Token.sent costs a scan of the sentence on every access)."""
         token_actors, actors = doc._.token_actors, doc._.actors
-        out = {}
+        out: list[tuple[int, frozenset[str], bool]] = []
         for sent in doc.sents:
             kinds = frozenset(self.guards.actor_kind(actors.get(a)) for t in sent for a in token_actors.get(t.i, ()))
-            out[sent.start] = (kinds, any(t.ent_type_ in ("MONEY", "PERCENT") for t in sent))
+            fact = (sent.start, kinds, any(t.ent_type_ in ("MONEY", "PERCENT") for t in sent))
+            out.extend([fact] * len(sent))
         return out
 
     def __call__(self, doc: Doc, tok: Token, rule_types: dict[int, str], rule_cands: dict[int, str],
                  sent_rule_types: set[str], quoted: bool,
-                 facts: dict[int, tuple[frozenset[str], bool]] | None = None) -> dict[str, float]:
+                 facts: list[tuple[int, frozenset[str], bool]] | None = None) -> dict[str, float]:
         """facts: sentence_facts(doc), passed in when features are made for many tokens of one doc."""
         token_actors, actors = doc._.token_actors, doc._.actors
-        sent = tok.sent
-        sent_kinds, sent_money = (facts or self.sentence_facts(doc))[sent.start]
+        sent_start, sent_kinds, sent_money = (facts or self.sentence_facts(doc))[tok.i]
         lemma = tok.lemma_.lower()
         pos = tok.pos_
         f = {"bias": 1.0, f"lemma={lemma}": 1.0, f"pos={pos}": 1.0, f"tag={tok.tag_}": 1.0, f"dep={tok.dep_}": 1.0,
              f"lemma_dep={lemma}|{tok.dep_}": 1.0, f"head={tok.head.lemma_.lower()}": 1.0,
              f"head_pos={tok.head.pos_}": 1.0, f"suf3={lemma[-3:]}": 1.0, f"pos_dep={pos}|{tok.dep_}": 1.0}
-        if tok.is_title and tok.i > tok.sent.start:
+        if tok.is_title and tok.i > sent_start:
             f["title_case"] = 1.0
         lex = self.lexicon_types(pos, lemma)
         for t in lex:
@@ -223,10 +224,10 @@ def example_rows(doc: Doc, featurizer: Featurizer, finder, plover_of, tokens: li
     quotes = [(q.start, q.end) for q in doc._.quotes]
     sent_types: dict[int, set[str]] = {}
     for i, t in rule_types.items():
-        sent_types.setdefault(doc[i].sent.start, set()).add(t)
+        sent_types.setdefault(facts[i][0], set()).add(t)
     feats = []
     for tok in tokens:
-        others = sent_types.get(tok.sent.start, set()) - ({rule_types[tok.i]} if tok.i in rule_types else set())
+        others = sent_types.get(facts[tok.i][0], set()) - ({rule_types[tok.i]} if tok.i in rule_types else set())
         quoted = any(a <= tok.idx < b for a, b in quotes)
         feats.append(featurizer(doc, tok, rule_types, rule_cands, others, quoted, facts))
     width = doc.tensor.shape[1] if doc.tensor is not None and doc.tensor.size else 0
