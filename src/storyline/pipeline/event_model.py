@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Token
 from .. import kb
 from ..model import Event
 from .events import EventCoder
-from .events.candidates import Candidate, CandidateFinder
+from .events.candidates import Candidate
 from .events.context import StoryContext
 from .events.filters import Guards, dedupe
 from .events.roles import RoleFinder
@@ -336,7 +336,6 @@ class EventModelLayer:
         self.featurizer = Featurizer()
         self.codes = type_codes()
         self.triggers = kb.triggers()
-        self.absorbing = kb.complement_types()
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.enabled:
