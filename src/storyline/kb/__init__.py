@@ -14,7 +14,7 @@ from importlib import resources
 from . import actorbook
 from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
 
-KB_VERSION = "2026.11.10"
+KB_VERSION = "2026.11.11"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -84,6 +84,11 @@ def countries() -> Countries:
                 dem.setdefault(d.lower(), c.alpha3)
     for r in _header_rows("country_aliases.tsv", ["alias", "alpha3", "kind"]):
         (dem if r["kind"] == "demonym" else names)[r["alias"].lower()] = r["alpha3"]
+    # a people named by the plural of its demonym ("the Czechs", "Iraqis", "the Palestinians");
+    # forms that take no -s ("Chinese", "Swiss", "British") are left; "Frenchs" is a key no text uses
+    for d, a3 in list(dem.items()):
+        if not d.endswith(("s", "ese", "sh")):
+            dem.setdefault(d + "s", a3)
     return Countries(by3, by2, names, dem)
 
 

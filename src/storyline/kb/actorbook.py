@@ -23,6 +23,7 @@ import datetime as dt
 import gc
 import gzip
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -34,6 +35,20 @@ KINDS = {"person", "organization", "group", "country"}
 # codes that begin with a role rather than a country (CAMEO's transnational actors)
 LEADING_ROLES = {"IGO", "NGO", "IMG", "MNC", "UIS"}
 MAX_ALIAS_CHARS = 80
+
+
+def _fold_table() -> dict[int, str]:
+    """Latin letters with accents -> the plain letter (one character each), hyphens -> spaces."""
+    table = {ord(ch): " " for ch in "-\u2010\u2011\u2013"}
+    for cp in range(0xC0, 0x250):
+        ch = chr(cp)
+        base = unicodedata.normalize("NFKD", ch)[0]
+        if base != ch and base.isascii() and base.isalpha():
+            table[cp] = base.lower()
+    return table
+
+
+_FOLD = _fold_table()
 
 
 class ActorFileError(ValueError):
@@ -63,9 +78,17 @@ class KnownActor:
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
 
 
+def fold(text: str) -> str:
+    """Lower case without accents, a hyphen read as a space, one character for one ("José
+    Ferrero-Waldner" -> "jose ferrero waldner"): names are written both ways, and the dictionaries
+    mostly without accents and hyphens. Keeps every character's position (ActorBook.find)."""
+    return text.lower().translate(_FOLD)
+
+
 def key(name: str) -> str:
-    """How names are compared: lower case, single spaces, no leading "the", no possessive."""
-    k = " ".join(name.lower().split())
+    """How names are compared: folded (accents, hyphens), single spaces, no leading "the", no
+    possessive."""
+    k = " ".join(fold(name).split())
     if k.endswith(("'s", "’s")):
         k = k[:-2]
     return k.removeprefix("the ")
@@ -76,6 +99,7 @@ class ActorBook:
     rows: list[KnownActor] = field(default_factory=list)
     by_alias: dict[str, list[KnownActor]] = field(default_factory=dict)
     by_first_word: dict[str, list[str]] = field(default_factory=dict)  # first word -> alias keys, longest first
+    by_last_word: dict[str, list[str]] = field(default_factory=dict)  # a person's last name -> their alias keys
 
     # ---- building ----
     def add(self, rows: Iterable[KnownActor]) -> None:
@@ -113,6 +137,11 @@ class ActorBook:
             self.by_first_word.setdefault(k.split(" ", 1)[0], []).append(k)
         for ks in self.by_first_word.values():
             ks.sort(key=len, reverse=True)
+        self.by_last_word = {}
+        for k, cands in self.by_alias.items():
+            words = k.split(" ")
+            if len(words) > 1 and cands[0].kind == "person":
+                self.by_last_word.setdefault(words[-1], []).append(k)
 
     # ---- lookups ----
     def candidates(self, name: str) -> list[KnownActor]:
@@ -148,10 +177,42 @@ class ActorBook:
 
         return min(same, key=distance)
 
+    def lookup_variant(self, name: str, on: dt.date | None = None) -> KnownActor | None:
+        """A known person written with fewer names than the dictionary gives ("Jose Manuel
+        Barroso" for "Jose Manuel Durao Barroso", "Junius Jayewardene" for "Junius Richard
+        Jayewardene"): the same first and last name, the other words in order among the known
+        ones; only when one person fits."""
+        words = key(name).split(" ")
+        if len(words) < 2:
+            return None
+        fits = set()
+        for k in self.by_last_word.get(words[-1], ()):
+            known = k.split(" ")
+            if known[0] != words[0] or len(known) <= len(words):
+                continue
+            rest = iter(known[1:-1])
+            if all(w in rest for w in words[1:-1]):
+                fits.add(self.by_alias[k][0].id)
+                hit = k
+        return self.lookup(hit, on) if len(fits) == 1 else None
+
+    def office_holder(self, surname: str, on: dt.date, roles: set[str] | None = None) -> KnownActor | None:
+        """The one known person with this last name who held an office on the date (a dated
+        entry that is not the dictionaries' ELI filler), of one of `roles` when given:
+        "President Jayewardene" in 1987. None when nobody or several fit."""
+        fits: dict[str, KnownActor] = {}
+        for k in self.by_last_word.get(key(surname), ()):
+            row = self.lookup(k, on)
+            if row is None or row.kind != "person" or not row.dated or not row.covers(on) or row.role == "ELI" \
+                    or (row.code or "")[3:6] == "ELI" or (roles and row.role not in roles):
+                continue
+            fits[row.id] = row
+        return next(iter(fits.values())) if len(fits) == 1 else None
+
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, alias key) of every known name in `text` that starts and ends on a word
         boundary, longest first at each position, not overlapping."""
-        low = text.lower()
+        low = fold(text)  # same length as text: positions stay valid
         pos = 0
         for m in re.finditer(r"\S+", low):
             if m.start() < pos:

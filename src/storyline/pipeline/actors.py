@@ -14,7 +14,8 @@ What the stage leaves on the Doc (other stages rely on these shapes):
 Canonical ids are stable across stories: a known actor keeps its KB id ("zelenskyy",
 "nicolas-maduro"); an unknown person is "person:<slug>", an unknown organization "org:<slug>"; a
 generic group is "agent:<CODE>" ("agent:RUSMIL"), so "Russian forces", "Russian soldiers" and "the
-Russian army" count as one actor everywhere.
+Russian army" count as one actor everywhere; one person known only by a title is
+"agent:<CODE>:<title>" ("agent:KENCOP:spokesman"), apart from the body's group.
 
 Steps: names from NER (corrected by storyline_entities with the actor KB, kb/actorbook.py) are
 looked up in the KB with the office held on the story's date (transliteration variants by fuzzy
@@ -44,6 +45,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .. import kb
+from ..kb.actorbook import key
+from ..kb.places import place_demonyms
 from ..model import Actor, Mention
 from .syntax import subject_of
 
@@ -61,9 +64,16 @@ PLACE_PREPS = {"in", "at", "near", "outside", "across", "throughout"}
 EVENT_NOUN_PREPS = {"by", "between", "against", "with", "on", "to", "from", "of"}
 # a person titled by a body with one of these roles has that role ("U.N. spokesman": IGO)
 ORG_ROLES_FOR_STAFF = {"IGO", "NGO", "LEG", "JUD", "MED", "SPY", "MIL", "COP", "PTY", "REB"}
-# roles of the people and bodies that belong to the story's one nation when the text names no other
-CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF"}
+# roles of the people and bodies (firms too) that belong to the story's main nation when the text gives them
+# none; not the media (wire reporters are often foreign)
+CONTEXT_ROLES = {"GOV", "MIL", "COP", "JUD", "CVL", "OPP", "REB", "LEG", "PTY", "HLH", "EDU", "LAB", "CRM", "REF", "BUS"}
 LOCAL_ROLES = {"CVL", "OPP", "COP", "LAB"}
+# a story that names the police with one of these words means police officers by "officers"
+POLICE_WORDS = {"police", "policeman", "policewoman", "sheriff", "patrolman", "constable"}
+# a story's main nation: named for its actors this many times at least, and this many times as
+# often as any other nation
+MAIN_NATION_MENTIONS = 3
+MAIN_NATION_RATIO = 3
 # roles of the people and bodies of local news that take the country of the story's one setting
 SETTING_SHARE = 0.75
 SETTING_ROLES = {"CVL", "COP", "CRM", "LAB", "HLH", "EDU", "BUS", "MED"}
@@ -108,6 +118,7 @@ class ActorLinker:
         self.triggers = kb.triggers()
         self.relation_nouns = kb.relation_nouns()
         self.deploy_verbs = kb.deploy_verbs()
+        self.region_demonyms = {d: country for d, (_, country) in place_demonyms().items()}
         # transliteration variants are looked for among the hand-kept and user people only
         # (the generated dictionaries hold 19,000 people: a fuzzy match there is mostly wrong)
         self.fuzzy_keys: dict[str, list[str]] = {}
@@ -124,6 +135,8 @@ class ActorLinker:
         self.surnames: dict[str, str] = {}  # surname -> person actor id, within this story
         self.titles: dict[str, set[str]] = {}  # person actor id -> words of the titles given to them
         self.placed_by_setting: set[str] = set()  # actors whose country came from a place, not the text
+        self.untitled: set[str] = set()  # people whose role is a guess (CVL): nothing in the text gave one
+        self.police_story = any(t.lemma_.lower() in POLICE_WORDS for t in doc)
         # sentence starts at or before each token, counted once: pronoun resolution asks how many
         # sentences lie between two tokens for every candidate antecedent
         self.starts_so_far: list[int] = []
@@ -136,6 +149,9 @@ class ActorLinker:
             if ent.label_ == "PERSON":
                 self._person(ent)
             elif ent.label_ == "ORG":
+                if ent.text.islower() and self._role_entry(ent.root) is not None and self._known(ent.text) is not None:
+                    continue  # "congress", "parliament" written as common nouns: a role noun of the
+                    # story's own country (below), not the body the KB knows by that name (the U.S. Congress)
                 self._org(ent)
             else:
                 continue
@@ -153,6 +169,7 @@ class ActorLinker:
                 if self._country_name(ent, unplaced) and self._country_argument(ent, unplaced):
                     self._place_agent(ent, unplaced)
                     in_ent.update(range(ent.start, ent.end))
+        self._surnames_named_first()
         self._event_noun_countries(in_ent)
         for chunk in doc.noun_chunks:
             if chunk.root.i not in in_ent:
@@ -191,14 +208,21 @@ class ActorLinker:
             words.update(w.lower() for w in re.findall(r"[A-Za-z]+", have.description or ""))
         return have.id
 
+    def _nation(self, text: str) -> str | None:
+        """The country a name or demonym stands for: "Argentine", "the Czechs", and a region's
+        demonym for the region's country ("Dagestani Interior Minister": Russia)."""
+        return self.countries.lookup(text) or self.region_demonyms.get(text.lower())
+
     def _known(self, text: str):
         known = self.book.lookup(text, self.date)
         if known is None and len(text) >= 5:
             # transliteration variants of a known name: Zelenskyy / Zelenskiy / Zelenskyi / Zelensky
-            low = text.lower()
+            low = key(text)
             hit = process.extractOne(low, self.fuzzy_keys.get(low[0], ()), scorer=fuzz.ratio, score_cutoff=88)
             if hit is not None:
                 known = self.book.lookup(hit[0], self.date)
+        if known is None:  # fewer names than the dictionary gives: "Jose Manuel Barroso"
+            known = self.book.lookup_variant(text, self.date)
         return known
 
     def _known_by_surname(self, text: str):
@@ -255,7 +279,7 @@ class ActorLinker:
             self.surnames[surname] = actor.id
             self._add(actor, ent, "person", alias=text)
             return
-        known = known or self._known_by_surname(text)
+        known = known or self._known_by_surname(text) or self._office_holder(ent, text)
         if known is not None:
             self.surnames[surname] = known.id
             actor = self._from_kb(known, "person")
@@ -274,6 +298,16 @@ class ActorLinker:
         if same is None:
             hit = process.extractOne(surname, list(self.surnames), scorer=fuzz.ratio, score_cutoff=85)
             same = self.surnames[hit[0]] if hit else None
+        if same is None and len(text.split()) == 1:
+            # a family name written first ("Prime Minister Lho Shin-yong ... Lho said"): the one
+            # person named before whose name begins with it
+            firsts = {r.actor_id for r in self.refs if r.kind == "person" and r.actor_id in self.actors
+                      and len(self.actors[r.actor_id].name.split()) > 1
+                      and key(self.doc[r.start:r.end].text).split()[0] == key(text)}
+            same = firsts.pop() if len(firsts) == 1 else None
+        if same is not None and len(text.split()) > 1 and len(self.actors[same].name.split()) == 1:
+            same = None  # the full name after the surname alone ("Okafor to visit Accra. Foreign Minister
+            # Emeka Okafor ..."): the full name with its title; _surnames_named_first joins the two
         if same is not None:
             self.surnames[surname] = same
             self._add(self.actors[same], ent, "person", alias=text)
@@ -281,8 +315,47 @@ class ActorLinker:
         country, role, description = self._person_context(ent)
         # no country from the dateline or the story's places: only what the text says of the person
         actor = Actor(f"person:{slug(text)}", text, "person", country, role or "CVL", [], description)
+        if role is None:
+            self.untitled.add(actor.id)
         self.surnames[surname] = actor.id
         self._add(actor, ent, "person", alias=text)
+
+    def _surnames_named_first(self) -> None:
+        """A surname used before the full name ("Peres to visit Prague" in a headline, then
+        "President Shimon Peres") is that person: the one person of the story whose name ends in
+        it. Later uses of a surname already follow the full name (self.surnames)."""
+        people = [a for a in self.actors.values() if a.kind == "person"]
+        renamed: dict[str, str] = {}
+        for a in people:
+            if not a.id.startswith("person:") or len(a.name.split()) != 1:
+                continue
+            fuller = {b.id for b in people if b.id != a.id and len(b.name.split()) > 1
+                      and b.name.split()[-1].lower() == a.name.lower()}
+            if len(fuller) == 1:
+                (renamed[a.id],) = fuller
+        for old, new in renamed.items():
+            self.actors[new].aliases += [x for x in [self.actors[old].name, *self.actors[old].aliases]
+                                         if x not in self.actors[new].aliases and x != self.actors[new].name]
+            self.titles.setdefault(new, set()).update(self.titles.pop(old, set()))
+            del self.actors[old]
+            self.untitled.discard(old)
+        for r in self.refs:
+            r.actor_id = renamed.get(r.actor_id, r.actor_id)
+        for k, v in self.surnames.items():
+            self.surnames[k] = renamed.get(v, v)
+
+    def _office_holder(self, ent: Span, text: str):
+        """A titled surname the dictionaries know only with more names: "President Jayewardene",
+        "Prime Minister Lho" is the one known person of that name holding an office of the
+        title's role on the story's date."""
+        if self.date is None or self.surnames.get(text.split()[-1].lower()):
+            return None
+        if len(text.split()) > 1:
+            return None  # a first name the dictionaries do not give: somebody else
+        r = self._longest(self._title_zone(ent), self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
+        if r is None or r.kind != "person":
+            return None
+        return self.book.office_holder(text, self.date, {r.role})
 
     def _title_zone(self, ent: Span) -> list[Token]:
         """The words right before a name that can form its title: "Kenyan opposition leader",
@@ -294,10 +367,18 @@ class ActorLinker:
             if t.is_space and t.text.count("\n") <= 1:
                 i -= 1  # a wire story's line break inside a title ("U.S. Trade\nRepresentative")
                 continue
+            if t.text == ")" and not out:  # a given name in brackets: "President (Junius) Jayewardene"
+                opening = next((j for j in range(i - 1, max(ent.sent.start, i - 5) - 1, -1) if self.doc[j].text == "("), None)
+                if opening is not None:
+                    i = opening - 1
+                    continue
             if t.lower_ == "of" and out and i > ent.sent.start and self.doc[i - 1].pos_ in ("PROPN", "NOUN"):
                 out.insert(0, t)  # "Secretary of State", "Minister of Defence"
                 i -= 1
                 continue
+            if t.tag_ == "POS" and out and i > ent.sent.start and self._nation(self.doc[i - 1].text):
+                out.insert(0, self.doc[i - 1])  # "Iraq's envoy Omar Nasser": the possessor's country
+                break
             if t.pos_ not in ("PROPN", "ADJ", "NOUN") or t.ent_type_ == "PERSON":
                 break
             out.insert(0, t)
@@ -318,7 +399,7 @@ class ActorLinker:
         """Country and role from a title before the name ("South Korean President", "Kenyan
         opposition leader": the longest known phrase wins) or from an appositive."""
         zone = self._title_zone(ent)
-        country = self._longest(zone, self.countries.lookup)
+        country = self._longest(zone, self._nation)
         r = self._longest(zone, self.roles, key=lambda ts: " ".join(t.lemma_.lower() for t in ts))
         role = r.role if r else None
         # a body named in the title ("Pentagon spokesman", "U.N. press secretary", "Senate Democratic
@@ -339,11 +420,35 @@ class ActorLinker:
                 r = self._role_of(t)
                 if r is not None:
                     role = role or r
+                    body = self._of_body(t)
+                    if body is not None:  # "President of the European Commission", "head of the opposition party"
+                        country, role = country or body[0], body[1] if body[1] in ORG_ROLES_FOR_STAFF | {"OPP"} else role
                     sub = self.doc[t.left_edge.i:t.right_edge.i + 1]
                     description = sub.text.strip(", ")
                     for m in sub:
                         country = country or (self.countries.demonyms.get(m.lower_) if m.pos_ in ("ADJ", "PROPN") else None)
         return country, role, description
+
+    def _of_body(self, tok: Token) -> tuple[str | None, str] | None:
+        """The body a title belongs to, named after "of": its country and role ("President of the
+        European Commission": IGO, EUR; "head of the largest opposition party": OPP; "a leader of
+        the lawyers' movement": JUD). None when the "of" names no body."""
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                ent = next((e for e in self.doc.ents if e.start <= obj.i < e.end and e.label_ == "ORG"), None)
+                if ent is not None:
+                    known = self.book.lookup(ent.text, self.date)
+                    if known is not None and known.kind != "person" and known.role:
+                        return known.country, known.role
+                entry = self._role_entry(obj)
+                if entry is not None and entry.kind in ("org", "group"):
+                    mods = [c for c in obj.children if c.dep_ in ("amod", "compound", "poss")]
+                    return next((self._nation(c.text) for c in mods if self._nation(c.text)), None), self._role_of(obj)
+                for c in obj.children:  # "the lawyers' movement": the people who make the body
+                    entry = self._role_entry(c) if c.dep_ == "poss" else None
+                    if entry is not None and entry.kind in ("group", "person") and c.tag_ == "NNS":
+                        return None, entry.role
+        return None
 
     def _org(self, ent: Span) -> None:
         text = ent.text.removeprefix("the ").removeprefix("The ")
@@ -368,7 +473,8 @@ class ActorLinker:
             actor = self._from_kb(known)
         else:
             outside = [c for c in ent.root.children if c.dep_ in ("poss", "compound", "amod") and c.i < ent.start]
-            country = next((self.countries.lookup(t.text) for t in [*ent, *outside] if self.countries.lookup(t.text)), None)
+            country = next((self._nation(t.text) for t in [*ent, *outside] if self._nation(t.text)), None)
+            opposition = any(t.lemma_.lower() == "opposition" for t in [*ent, *outside])
             # the longest role phrase in the name: "Kenya Broadcasting Corporation" is media (broadcasting
             # corporation), not a business (corporation)
             words = [t for t in ent if not t.is_space]
@@ -381,6 +487,8 @@ class ActorLinker:
             if inner is not None:
                 country = country or inner.country
                 role = inner.role if inner.role in ORG_ROLES_FOR_STAFF or role in (None, "GOV", "BUS") else role
+            if opposition and role in (None, "PTY", "GOV"):
+                role = "OPP"  # "the opposition Liberal Party", "the Opposition Alliance"
             actor = Actor(f"org:{slug(text)}", text, "organization", country, role)
         self._add(actor, ent, "organization", alias=text)
 
@@ -398,6 +506,9 @@ class ActorLinker:
                 return r.actor_id
             if len(words) == 1 and len(parts) > 1 and parts[-1].lower() == text.lower():
                 return r.actor_id
+            if len(words) == 1 and len(parts) > 1 and parts[0].lower() == text.lower() and all(
+                    (self.roles.get(w.lower().rstrip(".")) or _NO_ROLE).kind == "name" for w in parts[1:]):
+                return r.actor_id  # "AirTran" after "AirTran Airways", "Acme" after "Acme Corp"
         return None
 
     def _is_title(self, ent: Span) -> bool:
@@ -412,7 +523,7 @@ class ActorLinker:
     def _actor_name(self, ent: Span, text: str) -> bool:
         """Hygiene: currency and unit abbreviations ("cts", "dlrs", "mln"), tickers ("IBM.N",
         "<GM>"), words in lower case, numbers and table fragments are never actors."""
-        if "\n" in ent.text or not re.search(r"[A-Za-z]{2}", text):
+        if "\n" in ent.text or not re.search(r"[A-Za-z]{2}", text.replace(".", "")):  # "E.U." is a name
             return False
         if text.islower() and not any(t.lemma_.lower() in self.roles for t in ent):
             return False  # "cts", "dlrs"; but "foreign ministry" names a body
@@ -501,21 +612,38 @@ class ActorLinker:
             return
         self._add(actor, span, "country")
 
+    def _role_entry(self, tok: Token):
+        """The role-noun entry of a noun with its modifier ("chief justice", "opposition party"),
+        else of the noun alone; None when neither is a role noun (or it only marks a name)."""
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod"):
+                r = self.roles.get(f"{c.lemma_.lower()} {tok.lemma_.lower()}")
+                if r and r.kind != "name":
+                    return r
+        head = self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)
+        if head is not None and tok.lemma_.lower() == "head" and not any(
+                c.dep_ == "compound" or c.dep_ == "prep" and c.lower_ == "of" and any(
+                    o.pos_ == "PROPN" or o.lemma_ in ("state", "government") or self._role_entry(o)
+                    or any(d.dep_ in ("det", "poss") for d in o.children) for o in c.children if o.dep_ == "pobj")
+                for c in tok.children):
+            return None  # "head" is a person's title only of a body: "the head of the ministry", not "a head of steam"
+        return None if head is None or head.kind == "name" else head
+
     def _role_of(self, tok: Token) -> str | None:
         """Role of a role noun, refined by its modifiers ("intelligence chief" -> SPY)."""
-        head = self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)
-        if head is None or head.kind == "name":
+        entry = self._role_entry(tok)
+        if entry is None:
             return None
-        compounds = [c for c in tok.children if c.dep_ in ("compound", "amod")]
-        for c in compounds:
-            r = self.roles.get(f"{c.lemma_.lower()} {tok.lemma_.lower()}")
-            if r:
-                return r.role
-        for c in compounds:
-            r = self.roles.get(c.lemma_.lower())
-            if r and r.kind == "org":
-                return r.role
-        return head.role
+        if entry is not (self.roles.get(tok.lemma_.lower()) or self.roles.get(tok.lower_)):
+            return entry.role  # a two-word role noun
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod"):
+                r = self.roles.get(c.lemma_.lower())
+                if r and r.kind == "org":
+                    return r.role
+        if tok.lemma_.lower() == "officer" and self.police_story:
+            return "COP"  # "two officers arrested them" in a story about the police: police officers
+        return entry.role
 
     def _group(self, chunk: Span) -> None:
         root = chunk.root
@@ -528,6 +656,7 @@ class ActorLinker:
                 return
         role = self._role_of(root)
         if role is None:
+            self._people_of_a_nation(chunk)
             return
         countries: list[str] = []
         org = self._modifier_org(root)
@@ -548,12 +677,15 @@ class ActorLinker:
             if t.i >= root.i and t.dep_ not in ("prep", "pobj"):
                 continue
             if t.dep_ in ("amod", "compound", "nmod", "conj", "poss") or (t.dep_ == "pobj" and t.head.lower_ == "of"):
-                a3 = self.countries.lookup(t.text)
+                a3 = self._nation(t.text)
                 if a3 is None and role == "GOV" and t.dep_ in ("compound", "poss") and t.pos_ == "PROPN":
                     a3 = self._leader_country(t)  # "the Thatcher government": the leader's country
                 if a3 is None and t.ent_type_ in ("GPE", "LOC"):
                     a3 = next((pm.place.country for s, pm in self.doc._.places
                                if s.start <= t.i < s.end and pm.place is not None), None)
+                if a3 is None and t.ent_type_ in ("GPE", "NORP"):  # a name of several words: "New Zealand's"
+                    ent = next((e for e in self.doc.ents if e.start <= t.i < e.end), None)
+                    a3 = self._nation(re.sub(r"[’']s$", "", ent.text).strip()) if ent is not None else None
                 if a3 and a3 not in countries:
                     countries.append(a3)
         if not countries:  # "police in Nairobi", "troops from Chad": where the group belongs
@@ -571,6 +703,7 @@ class ActorLinker:
                 person.country = person.country or (countries[0] if len(countries) == 1 else None)
                 if person.role in (None, "CVL"):
                     person.role = role
+                    self.untitled.discard(named)  # the title in apposition is the person's
             self._add(person, chunk, "person", head=root.i)
             return
         poss = next((c for c in root.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS), None)
@@ -588,31 +721,63 @@ class ActorLinker:
             countries += self._clause_place_country(root)
             from_place = bool(countries)
         if not countries and poss is None and chunk[0].lower_ == "the" and root.tag_ in ("NN", "NNP") \
-                and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person":
+                and self._role_entry(root).kind == "person":
             holder = self._titled_before(root)
             if holder is not None:  # "the secretary" after "Secretary of State George Shultz"
                 self._add(self.actors[holder], chunk, "person", head=root.i)
+                return
+            titled = {r.actor_id for r in self.refs if r.kind == "person-role" and r.end <= chunk.start
+                      and r.actor_id.endswith(f":{slug(root.lemma_)}")}
+            if len(titled) == 1:  # "the spokesman" after "a police spokesman": the one so titled
+                self._add(self.actors[titled.pop()], chunk, "person-role", head=root.i)
                 return
         if not countries and poss is None:
             # "police", "the ministry", "officials" with no nationality: the same body named before
             # with its country ("Kenyan police ... police"); never the dateline's or the places' country
             same = self._same_role_before(chunk, role)
-            if same is not None:
+            # "a police spokesman" after "Kenyan police": somebody new, of that body's country (a
+            # definite title, "the president", refers back and keeps the body named before)
+            someone = root.tag_ in ("NN", "NNP") and self._role_entry(root).kind == "person" and chunk[0].lower_ in ("a", "an")
+            if same is not None and someone and same.count(":") < 2 and self.actors[same].country:
+                countries.append(self.actors[same].country)
+            elif same is not None:
                 self._add(self.actors[same], chunk, self.actors[same].kind, head=root.i)
                 return
         for a3 in countries or [None]:
             code = f"{a3 or ''}{role}"
             c = self.countries.by_alpha3.get(a3) if a3 else None
             name = f"{c.name if c else 'unidentified'} {ROLE_NAMES.get(role, role)}"
-            singular = root.tag_ in ("NN", "NNP") and (self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)).kind == "person"
+            singular = root.tag_ in ("NN", "NNP") and self._role_entry(root).kind == "person"
             holder = self._title_holder(chunk, a3, role) if singular else None
             if holder is not None:  # "the Ukrainian President" after "Volodymyr Zelenskiy": the same person
                 self._add(self.actors[holder], chunk, "person", head=root.i)
                 continue
-            aid = self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk,
-                            "person-role" if singular else "group", head=root.i)
+            if singular:  # one person known by a title ("a government spokesman"): not the body's group,
+                # and the same title in the story is the same person ("the chief justice")
+                title = slug(root.lemma_)
+                aid = self._add(Actor(f"agent:{code}:{title}", f"{name} {root.lemma_.lower()}", "group", a3, role),
+                                chunk, "person-role", head=root.i)
+            else:
+                aid = self._add(Actor(f"agent:{code}", name, "group", a3, role), chunk, "group", head=root.i)
             if from_place:
                 self.placed_by_setting.add(aid)
+
+    def _people_of_a_nation(self, chunk: Span) -> None:
+        """A nation named by its people ("the Palestinians", "The Czechs are the current president
+        of the EU", "Americans"): the country, when the people act or are acted on (a subject or
+        object, not a modifier) and nothing else in the phrase names them."""
+        root = chunk.root
+        words = [t for t in chunk if t.pos_ != "DET" and not t.is_space]
+        if root.tag_ not in ("NNPS", "NNS") or words != [root] or root.dep_ not in (
+                "nsubj", "nsubjpass", "dobj", "pobj", "conj", "dative"):
+            return
+        if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS - {"from"}:  # "hundreds of Iranians": people
+            return
+        a3 = self.countries.demonyms.get(root.lower_)
+        if a3 is None or a3 not in self.countries.by_alpha3:
+            return
+        c = self.countries.by_alpha3[a3]
+        self._add(Actor(f"agent:{a3}", c.name, "country", a3, None), chunk, "country", head=root.i)
 
     def _commanding_state(self, root: Token) -> str | None:
         """The country of the state that sends, deploys or withdraws these forces: the subject of a
@@ -636,14 +801,22 @@ class ActorLinker:
     def _appositive_person(self, root: Token) -> str | None:
         """The person named in apposition to a person-role noun ("the head of the department, Abdul
         Jabbar Muhsen"), when that name is a mention already resolved to a person."""
-        r = self.roles.get(root.lemma_.lower()) or self.roles.get(root.lower_)
+        r = self._role_entry(root)
         if r is None or r.kind != "person" or root.tag_ not in ("NN", "NNP"):
             return None
         names = [c for c in root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        # "The foreign minister of Libya, Abdel Rahman Shalgham, said": the parser hangs the name on
+        # the country, which cannot have a person in apposition
+        names += [c for t in root.rights if t.dep_ == "prep" for o in t.children
+                  if o.dep_ == "pobj" and o.ent_type_ == "GPE" for c in o.children
+                  if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
         after = root.right_edge.i + 1
-        if after + 1 < len(self.doc) and self.doc[after].text == "," and self.doc[after + 1].ent_type_ == "PERSON":
+        nxt = after + 1
+        while nxt < len(self.doc) and self.doc[nxt].is_space:  # a wire story's line break after the comma
+            nxt += 1
+        if nxt < len(self.doc) and self.doc[after].text == "," and self.doc[nxt].ent_type_ == "PERSON":
             # the parser often makes both subjects of the verb: "The head of X, Abdul Muhsen told ..."
-            name = self.doc[after + 1]
+            name = self.doc[nxt]
             while name.i + 1 < len(self.doc) and self.doc[name.i + 1].ent_iob_ == "I":
                 name = self.doc[name.i + 1]
             if name.head == root.head and name.dep_ == root.dep_:
@@ -706,6 +879,8 @@ class ActorLinker:
                 continue
             if r.kind in ("group", "organization"):
                 return a.id
+            if definite and r.kind == "person-role" and a.id.endswith(f":{slug(chunk.root.lemma_)}"):
+                return a.id  # "the minister" after "the Kenyan foreign minister": the same person
             if definite and r.kind in ("person", "person-role") and role == "GOV":
                 return self._group_actor(a.country, role)
         return None
@@ -742,18 +917,42 @@ class ActorLinker:
     # ---- the story's one nation ----
     def _only_nation(self) -> None:
         """When the text gives every actor that has a country the same one ("Philippine troops",
-        "the Philippines", "Defence Minister ..."), local people and bodies it leaves without a
-        country ("the armed forces", "villagers") are of that nation: the story's actors name no
-        other. Never from the dateline or the places, and not when two nations are named (talks in
-        Geneva between two delegations leave "officials" without a country)."""
+        "the Philippines", "Defence Minister ..."), or one nation far more often than any other (a
+        South African story that names Zambia once), local people and bodies it leaves without a
+        country ("the armed forces", "villagers", "Foreign Minister X") are of that nation. Counted
+        over the mentions of actors the text gives a country: never from the dateline or the
+        places, and not when two nations are named about as often (talks in Geneva between two
+        delegations leave "officials" without a country)."""
         # a country given only by where local people were (protesters in Tbilisi) is not the nation
         # of the story's officials: the text must name it for someone
-        nations = {a.country for a in self.actors.values() if a.country in self.countries.by_alpha3
-                   and a.role not in ("IGO", "NGO") and a.id not in self.placed_by_setting}
-        if len(nations) != 1:
+        counts = Counter(self.actors[r.actor_id].country for r in self.refs
+                         if r.kind != "pronoun" and r.actor_id in self.actors and r.actor_id not in self.placed_by_setting
+                         and self.actors[r.actor_id].country in self.countries.by_alpha3
+                         and self.actors[r.actor_id].role not in ("IGO", "NGO"))
+        if not counts:
             return
-        (nation,) = nations
-        self._give_country(nation, CONTEXT_ROLES)
+        ranked = counts.most_common(2)
+        nation, n = ranked[0]
+        if len(ranked) > 1:
+            if n < MAIN_NATION_MENTIONS or n < MAIN_NATION_RATIO * ranked[1][1]:
+                # two nations named about as often: local people and bodies (police, miners, firms;
+                # never officials: talks in Mendoza do not make a minister Argentine) are of the one
+                # where the story's towns lie (a visiting president's motorcade in La Paz)
+                setting = self._setting(towns=True)
+                close = [c for c, k in counts.items() if k * MAIN_NATION_RATIO > n]
+                if setting in close and counts[setting] >= MAIN_NATION_MENTIONS - 1:
+                    # groups and bodies only: a named person may be of either nation (a clothing
+                    # designer in Kherson is not said to be Ukrainian)
+                    people = {aid for aid, a in self.actors.items() if a.kind == "person"}
+                    self._give_country(setting, SETTING_ROLES - {"MED"}, skip=people)
+                return
+            # with other nations in the story, a person the text gives no title may be of any of them
+            self._give_country(nation, CONTEXT_ROLES, skip=self.untitled)
+        else:
+            self._give_country(nation, CONTEXT_ROLES)
+        for aid, a in self.actors.items():
+            if aid.startswith("org:") and a.country is None and a.role is None:
+                a.country = nation  # a body of unknown kind (a company, an agency) in the nation's story
 
     # ---- local news: one setting ----
     def _local_setting(self) -> None:
@@ -763,30 +962,43 @@ class ActorLinker:
         police, criminals and doctors it leaves without a country are of that one. Officials,
         governments and troops never take it (a meeting in Geneva does not make the delegations
         Swiss: issue 14), nor anybody when the story names a second country."""
-        countries = [pm.place.country for _, pm in self.doc._.places
-                     if pm.role == "place" and pm.place is not None and pm.place.country]
-        if len(countries) < 2:
-            return
-        setting, n = Counter(countries).most_common(1)[0]
-        if n < 2 or n < SETTING_SHARE * len(countries):  # one stray place (a misread "North") is tolerated
-            return
-        if setting not in self.countries.by_alpha3 or any(
+        setting = self._setting(at_least=2)
+        if setting is None or any(
                 a.country not in (None, setting) for a in self.actors.values() if a.role not in ("IGO", "NGO")):
             return
         self._give_country(setting, SETTING_ROLES)
 
-    def _give_country(self, country: str, roles) -> None:
-        """Actors without a country whose role is in `roles` take `country`; a group known only by
-        role ("agent:---COP") becomes that country's group, and its mentions follow it."""
+    def _setting(self, at_least: int = 1, towns: bool = False) -> str | None:
+        """The one country where the story's places lie (`at_least` place names there, three in
+        four of all: one stray place, a misread "North", is tolerated); None when there is none.
+        With `towns`, only places inside a country count (La Paz, not "Bolivia")."""
+        countries = [pm.place.country for _, pm in self.doc._.places
+                     if pm.role == "place" and pm.place is not None and pm.place.country
+                     and not (towns and pm.place.feature_code.startswith("PCL"))]
+        if not countries:
+            return None
+        setting, n = Counter(countries).most_common(1)[0]
+        if n < at_least or n < SETTING_SHARE * len(countries) or setting not in self.countries.by_alpha3:
+            return None
+        return setting
+
+    def _give_country(self, country: str, roles, skip: set[str] = frozenset()) -> None:
+        """Actors without a country whose role is in `roles` take `country` (but those in `skip`):
+        groups, people and the bodies the KB does not know ("the Labour Party", "Interior
+        Ministry"); a group known only by role ("agent:---COP") becomes that country's group, and its mentions
+        follow it."""
         renamed: dict[str, str] = {}
         for aid, a in list(self.actors.items()):
-            if a.country is not None or a.role not in roles or a.kind not in ("group", "person"):
+            if a.country is not None or a.role not in roles or aid in skip:
                 continue
+            if a.kind not in ("group", "person") and not aid.startswith("org:"):
+                continue  # a body the KB knows without a country is transnational
             if aid.startswith("agent:"):
-                new_id = f"agent:{country}{a.role}"
+                title = aid.split(":")[2:]  # a person known by a title keeps it: "agent:GOV:spokesman"
+                new_id = ":".join([f"agent:{country}{a.role}", *title])
                 c = self.countries.by_alpha3[country]
-                self.actors.setdefault(new_id, Actor(new_id, f"{c.name} {ROLE_NAMES.get(a.role, a.role)}", a.kind,
-                                                     country, a.role, list(a.aliases)))
+                self.actors.setdefault(new_id, Actor(new_id, " ".join([c.name, ROLE_NAMES.get(a.role, a.role), *title]),
+                                                     a.kind, country, a.role, list(a.aliases)))
                 del self.actors[aid]
                 renamed[aid] = new_id
             else:
@@ -832,6 +1044,12 @@ class ActorLinker:
         cands = [r for r in self.refs if r.end <= tok.i and r.kind in kinds]
         if not cands:
             return None
+        if tok.lower_ in PERSON_PRONOUNS:
+            # a person named in the last three sentences wins over somebody known only by a title
+            # ("a spokesman", or a misread "an impressive head of steam")
+            named = [r for r in cands if r.kind == "person" and self._sentences_between(r.start, tok.i) <= 2]
+            if named:
+                cands = [r for r in cands if r.kind == "person" or self._sentences_between(r.start, tok.i) > 2]
         if tok.lower_ in PLURAL_PRONOUNS | SINGULAR_THING_PRONOUNS:
             # number: "they" is a plural group named lately ("the rustlers"), "it"/"its" a body or a
             # country; the other kinds stay possible when the last two sentences name none
@@ -928,7 +1146,7 @@ def _speaker_body(doc: Doc, speaker: Actor, mentions, before: int) -> str | None
         return None
     for span, m in sorted(mentions, key=lambda sm: -sm[1].start):
         a = doc._.actors.get(m.actor_id)
-        if m.start >= before or a is None or a.kind not in ("organization", "group") or m.how == "pronoun":
+        if m.start >= before or a is None or a.kind not in ("organization", "group") or m.how in ("pronoun", "person-role"):
             continue
         if a.country == speaker.country and (a.role or "") == (speaker.role or ""):
             return a.id

@@ -41,7 +41,8 @@ class EntityCorrector:
         self.countries = kb.countries()
 
     def __call__(self, doc: Doc) -> Doc:
-        person_tokens = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        person_tokens = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1
+                         and not self._country_name(e) for t in e}
         ents = []
         for ent in doc.ents:
             label = self._label(ent, person_tokens)
@@ -65,9 +66,14 @@ class EntityCorrector:
                     (self.roles.get(prev.lemma_.lower()) or self.roles.get(prev.lower_) or _NO_ROLE).kind == "person"):
                 e = Span(e.doc, e.start, e.end, label="PERSON")
             out.append(e)
-        surnames = {e[-1].lower_ for e in out if e.label_ == "PERSON" and len(e) > 1}
+        # the last name of a full name ("Richard Weizsaecker's": Weizsaecker, not the possessive)
+        names = [[t for t in e if t.lower_ not in ("'s", "’s")] for e in out if e.label_ == "PERSON"]
+        surnames = {n[-1].lower_ for n in names if len(n) > 1}
+        # the surname alone wherever the model put it: an organization, or a label no actor has
+        # ("Musharraf" as a PRODUCT, "Denman" as a WORK_OF_ART); places keep _label's own test
         out = [Span(e.doc, e.start, e.end, label="PERSON")
-               if e.label_ == "ORG" and len(e) == 1 and e[0].lower_ in surnames else e for e in out]
+               if e.label_ not in PLACE_LABELS | {"PERSON"} and len(e) == 1 and e[0].lower_ in surnames else e
+               for e in out]
         # the surname alone where the model tagged nothing ("Sims said", two sentences after "Bob Sims")
         covered = {i for e in out for i in range(e.start, e.end)}
         doc = ents[0].doc if ents else None
@@ -82,6 +88,8 @@ class EntityCorrector:
         if label not in ACTOR_LABELS | PLACE_LABELS:
             return label
         text = ent.text.removeprefix("the ").removesuffix("’s").removesuffix("'s")
+        if label in ("PERSON", "ORG") and self._country_name(ent):
+            return "GPE"  # "Sri Lanka ordered its armed forces": the model's PERSON is the country
         known = self.book.lookup(text)
         if known is not None and label in PLACE_LABELS and known.layer == 0 and len(ent) == 1 \
                 and any(_notable(c.place) for c in self.gaz.lookup(text)):
@@ -101,6 +109,11 @@ class EntityCorrector:
         if label == "ORG" and self._has_person_appositive(ent):
             return "PERSON"
         return label
+
+    def _country_name(self, ent: Span) -> bool:
+        """The whole entity is a country's name ("Sri Lanka", "Argentina"), not a demonym."""
+        text = ent.text.removeprefix("the ").removesuffix("’s").removesuffix("'s").strip()
+        return text.lower().removeprefix("the ") in self.countries.names
 
     def _is_place(self, ent: Span, text: str, person_tokens: set[str]) -> bool:
         # The gazetteer holds every village of 500 people, so most surnames are some place's name:
@@ -135,7 +148,8 @@ class EntityCorrector:
             span = doc.char_span(start, end)
             if span is None:
                 continue
-            words = [t for t in span if t.is_alpha and t.lower_ not in ("the", "of", "and")]
+            # words, and abbreviations written with full stops ("E.U.", "U.N.")
+            words = [t for t in span if (t.is_alpha or t.text.replace(".", "").isalpha()) and t.lower_ not in ("the", "of", "and")]
             if not words or not any(t.is_title or t.is_upper for t in words):
                 continue
             inside = {id(ent_at[i]): ent_at[i] for i in range(span.start, span.end) if i in ent_at}
