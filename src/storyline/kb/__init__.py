@@ -14,7 +14,7 @@ from importlib import resources
 from . import actorbook
 from .actorbook import ActorBook, ActorFileError, KnownActor  # noqa: F401  (re-exported)
 
-KB_VERSION = "2026.11.10"
+KB_VERSION = "2026.11.11"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -225,6 +225,7 @@ class EventPrepositions:
     source: frozenset[str]
     noun_target: frozenset[str]
     recipient: dict[str, frozenset[str]]  # preposition -> PLOVER types whose recipient it names
+    condition: frozenset[str] = frozenset()  # words that open a condition ("if Y acts", "unless Y lifts")
 
     def recipient_preps(self, plover: str) -> set[str]:
         return {p for p, types in self.recipient.items() if plover in types}
@@ -240,7 +241,8 @@ def event_prepositions() -> EventPrepositions:
         else:
             by_role.setdefault(r["role"], set()).add(r["preposition"])
     get = lambda role: frozenset(by_role.get(role, ()))  # noqa: E731
-    return EventPrepositions(get("place"), get("target"), get("source"), get("noun-target"), recipient)
+    return EventPrepositions(get("place"), get("target"), get("source"), get("noun-target"), recipient,
+                             get("condition"))
 
 
 @dataclass(frozen=True)
@@ -262,9 +264,33 @@ def frames() -> dict[tuple[str, str], Frame]:
     return out
 
 
+@lru_cache(maxsize=1)
+def cameo_frames() -> dict[str, tuple[str, ...]]:
+    """Verb lemma -> the target prepositions its CAMEO 2.0 patterns mark (kb/cameo_frames.tsv, built
+    by scripts/build_event_kb.py from the patterns' "+" markers), as frame slots."""
+    return {r["lemma"]: tuple(x for x in r["target"].split("|") if x)
+            for r in _header_rows("cameo_frames.tsv", ["lemma", "target", "block", "patterns"])}
+
+
+# frame slots that name the act's own object, tried before any preposition
+OBJECT_SLOTS = ("iobj", "dobj", "comp", "subjpass")
+
+
+@lru_cache(maxsize=4096)
 def frame_for(lemma: str, pos: str, plover: str) -> Frame:
+    """The trigger's argument frame: its own hand-kept row, else its type's (or the default) with
+    the target prepositions CAMEO's patterns mark for the verb tried right after the object slots."""
     table = frames()
-    return table.get((lemma, pos)) or table.get((f"type:{plover}", pos)) or table[("type:*", pos)]
+    own = table.get((lemma, pos))
+    if own is not None:
+        return own
+    frame = table.get((f"type:{plover}", pos)) or table[("type:*", pos)]
+    cameo = cameo_frames().get(lemma) if pos == "VERB" else None
+    if not cameo:
+        return frame
+    objects = tuple(s for s in frame.target if s in OBJECT_SLOTS)
+    rest = tuple(s for s in frame.target if s not in OBJECT_SLOTS and s not in cameo)
+    return Frame(objects + cameo + rest, frame.source, frame.foreign)
 
 
 @lru_cache(maxsize=1)
@@ -280,6 +306,22 @@ def support_verbs() -> dict[str, frozenset[str]]:
 def complement_types() -> frozenset[str]:
     """PLOVER types whose trigger's complement act is not coded on its own (kb/complements.tsv)."""
     return frozenset(r["plover"] for r in _header_rows("complements.tsv", ["plover"]))
+
+
+@lru_cache(maxsize=1)
+def ethnic_words() -> frozenset[str]:
+    """Words that make a demonym an ethnic group's ("ethnic Albanians", kb/ethnic_words.tsv)."""
+    return frozenset(r["word"].lower() for r in _header_rows("ethnic_words.tsv", ["word"]))
+
+
+@lru_cache(maxsize=1)
+def adjunct_types() -> dict[str, dict[str, frozenset[str]]]:
+    """Governor PLOVER type -> {adjunct PLOVER type: dependency labels}: acts told in an adjunct
+    clause that are the governor's own content ("protested, demanding ...", kb/adjuncts.tsv)."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for r in _header_rows("adjuncts.tsv", ["governor", "adjunct", "deps"]):
+        out.setdefault(r["governor"], {})[r["adjunct"]] = frozenset(r["deps"].split("|"))
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Token
 from .. import kb
 from ..model import Event
 from .events import EventCoder
-from .events.candidates import Candidate, CandidateFinder
+from .events.candidates import Candidate
 from .events.context import StoryContext
 from .events.filters import Guards, dedupe
 from .events.roles import RoleFinder
@@ -336,7 +336,6 @@ class EventModelLayer:
         self.featurizer = Featurizer()
         self.codes = type_codes()
         self.triggers = kb.triggers()
-        self.absorbing = kb.complement_types()
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.enabled:
@@ -417,9 +416,11 @@ class EventModelLayer:
         ctx = StoryContext(doc, self.coder.countries)
         ctx.so_far.extend(kept)
         out = []
+        by_char = {t.idx: t.i for t in doc}
+        coded = {by_char[e.trigger_start] for e in kept if e.trigger_start in by_char}
+        absorbed = self.coder.find.absorbed(found, self.coder.coder.plover, coded)
         for i in sorted(cands):
-            gov = CandidateFinder.governor(doc[i], found)
-            if gov is not None and self.coder.coder.plover(gov.trigger) in self.absorbing:
+            if i in absorbed:
                 continue
             events = code_candidate(self.coder, ctx, cands[i], self.sourceless)
             ctx.so_far.extend(events)

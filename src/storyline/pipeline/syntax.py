@@ -44,3 +44,30 @@ def lemma_forms(tok: Token) -> list[str]:
     if len(low) > 4 and low[-3:-2] == low[-4:-3] and low.endswith("ed"):
         forms.append(low[:-3])  # "stopped" -> "stop"
     return list(dict.fromkeys(forms))
+
+
+GENERIC_DETERMINERS = {"a", "an", "any", "every", "each", "no"}
+
+
+def generic_phrase(tok: Token | None) -> bool:
+    """A noun phrase about anyone of a kind, not a particular one ("a president must be ready",
+    "any government should"): an indefinite or universal determiner and no name in the phrase."""
+    if tok is None or tok.pos_ not in ("NOUN", "PRON"):
+        return False
+    if tok.pos_ == "PRON":
+        return tok.lower_ in ("anyone", "anybody", "everyone", "everybody", "one", "nobody", "no-one")
+    return (any(c.dep_ == "det" and c.lower_ in GENERIC_DETERMINERS for c in tok.children)
+            and not any(t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") for t in tok.subtree))
+
+
+RELATIVE_TAGS = ("WDT", "WP", "WP$")
+
+
+def antecedent(tok: Token) -> Token:
+    """The noun a relative pronoun stands for ("the rebels, whom the army attacked": rebels; "Iran,
+    which fired missiles": Iran), else tok itself."""
+    if tok.tag_ in RELATIVE_TAGS or (tok.lower_ == "that" and tok.dep_ in SUBJECT_DEPS + ("dobj",)):
+        clause = tok.head
+        if clause.dep_ == "relcl" and clause.head is not clause and clause.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return clause.head
+    return tok

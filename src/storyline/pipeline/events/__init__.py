@@ -12,6 +12,8 @@ The stage runs four steps, one module each:
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,11 +25,13 @@ from .context import Decision, StoryContext
 from .filters import Guards, dedupe
 from .roles import RoleFinder
 from .when_where import Locator
+from ..syntax import generic_phrase
 
 
 # hostile acts whose agentless passive ("were killed", "was shelled") may take its actor from the
 # act the clause names or from the story's last act of the kind
 BORROWING_TYPES = {"ASSAULT", "COERCE"}
+VERBAL_ATTACK = "111"  # CAMEO: criticize or denounce, what a violent word between politicians names
 
 
 @Language.factory("storyline_events")
@@ -89,8 +93,10 @@ class EventCoder:
             if speech_verb is None:
                 return d.reject("no request")  # the parser found no speech verb above the "should"
             source_ids = self.roles.subject(ctx, speech_verb)
-            target_ids = [t for t in self.roles.phrase_actors(ctx, next(
-                (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)) if t not in source_ids]
+            obliged = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if generic_phrase(obliged):
+                return d.reject("general duty")  # "a president must be ready": a view of any president's duty
+            target_ids = [t for t in self.roles.phrase_actors(ctx, obliged) if t not in source_ids]
             if not target_ids:
                 return d.reject("own duty")
             speech_verb = None
@@ -116,8 +122,12 @@ class EventCoder:
             source_ids = self.roles.borrowed_source(ctx, tok, target_ids, BORROWING_TYPES)
         d.source_ids, d.target_ids = source_ids, target_ids
         if "obligation" not in trig.flags:  # the demand was made; its "must" is the demanded act's
-            modality = self.coder.modality(tok, modality, speech_verb is not None)
+            # a noun's act is as real as its support verb's: "aims to impose a blockade" is intended
+            light = self.roles.light_verb(tok) if tok.pos_ == "NOUN" else None
+            modality = self.coder.modality(light if light is not None else tok, modality, speech_verb is not None)
         d.modality, d.reported = modality, speech_verb is not None
+        if plover == "ASSAULT" and self.guards.verbal_attack(ctx, tok, trig, source_ids, target_ids):
+            trig = replace(trig, cameo=VERBAL_ATTACK, plover="")  # criticism, not force
         coded = self.coder.code(trig, d.negated, modality)
         if coded is None:
             return d.reject("no code")

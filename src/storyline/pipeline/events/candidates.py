@@ -38,6 +38,7 @@ class CandidateFinder:
         self.say = {w for w, k in kb.speech_verbs().items() if k == "say"}
         self.speech = {w for w, k in kb.speech_verbs().items() if k in ("say", "accuse")}
         self.absorbing = kb.complement_types()
+        self.adjuncts = kb.adjunct_types()
 
     def candidates(self, doc: Doc, plover_of) -> list[Candidate]:
         """Every candidate of the doc in text order, leaving out acts that are only the content of
@@ -53,11 +54,59 @@ class CandidateFinder:
         for ob in obligations:
             absorbed |= {t.i for t in ob.token.subtree} - {ob.token.i}
             found[ob.token.i] = ob
-        for i, cand in found.items():
-            gov = self.governor(cand.token, found)
-            if gov is not None and not gov.trigger.flags & {"cameo", "speech"} and plover_of(gov.trigger) in self.absorbing:
-                absorbed.add(i)
+        absorbed |= self.absorbed(found, plover_of)
         return [found[i] for i in sorted(found) if i not in absorbed]
+
+    def absorbed(self, found: dict[int, Candidate], plover_of, coded: set[int] = frozenset()) -> set[int]:
+        """Candidates that are only the content of another: the complement of a request, threat,
+        refusal, agreement or allegation, and what that complement holds in turn ("demanded a
+        meeting to discuss X": neither the meeting nor the discussion happened); and the demand
+        told in an adjunct clause of a protest (kb/adjuncts.tsv: "marched demanding X").
+        coded: tokens already coded as events, which are not absorbed and absorb nothing by way of
+        being absorbed."""
+        out: set[int] = set()
+        governors = {i: self.governor(c.token, found) for i, c in found.items()}
+        changed = True
+        while changed:  # a complement's complement is absorbed too
+            changed = False
+            for i, gov in governors.items():
+                if i in out or i in coded or gov is None or gov.trigger.flags & {"cameo", "speech"}:
+                    continue
+                if plover_of(gov.trigger) in self.absorbing or gov.token.i in out:
+                    out.add(i)
+                    changed = True
+        for i, cand in found.items():
+            if i not in out and i not in coded and self.adjunct_of(cand, found, plover_of) is not None:
+                out.add(i)
+        return out
+
+    def adjunct_of(self, cand: Candidate, found: dict[int, Candidate], plover_of) -> Candidate | None:
+        """The act whose adjunct clause cand is, when kb/adjuncts.tsv says such a clause is that
+        act's content: the clause hangs from the act's trigger, from a noun the trigger verb governs
+        ("blocked roads demanding"), or from a verb whose object is the act's noun ("continued
+        their hunger strike to demand")."""
+        tok = cand.token
+        if tok.pos_ not in ("VERB", "AUX") or cand.trigger.flags & {"speech", "obligation"}:
+            return None
+        kind = plover_of(cand.trigger)
+        head = tok.head
+        if head is tok:
+            return None
+        for _ in range(2):
+            near = [head] + ([head.head] if head.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "attr")
+                             and head.head is not head else [])
+            near += [c for c in head.children if c.dep_ in ("dobj", "attr") and c.i != tok.i]
+            for h in near:
+                gov = found.get(h.i)
+                if gov is None or gov.trigger.flags & {"cameo", "speech"}:
+                    continue
+                deps = self.adjuncts.get(plover_of(gov.trigger), {}).get(kind)
+                if deps and tok.dep_ in deps:
+                    return gov
+            if head.dep_ != "prep":  # "rioted following a demonstration calling for": one step through a preposition
+                return None
+            head = head.head
+        return None
 
     @staticmethod
     def governor(tok: Token, found: dict[int, Candidate]) -> Candidate | None:
@@ -68,7 +117,7 @@ class CandidateFinder:
         cur = tok
         for _ in range(6):
             head = cur.head
-            if head is cur or cur.dep_ not in COMPLEMENT_DEPS:
+            if head is cur or (cur.dep_ not in COMPLEMENT_DEPS and not purpose_clause(cur)):
                 return None
             if head.i in found and cur.dep_ != "conj":
                 return found[head.i]
@@ -134,6 +183,17 @@ class CandidateFinder:
             if not any(w in words for w in trig.objects):
                 return False
         return True
+
+
+CONDITION_MARKS = kb.event_prepositions().condition
+
+
+def purpose_clause(tok: Token) -> bool:
+    """An infinitive adverbial clause, what its governor's act is for ("demanded a meeting to
+    discuss the advance"), or a condition on it ("threatened to impose tariffs unless Y lifts the
+    ban"): content of that act as much as its complement is."""
+    return tok.dep_ == "advcl" and any((c.dep_ == "aux" and c.lower_ == "to") or
+                                       (c.dep_ == "mark" and c.lower_ in CONDITION_MARKS) for c in tok.children)
 
 
 def describing_participle(tok: Token) -> bool:

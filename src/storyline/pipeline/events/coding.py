@@ -19,6 +19,7 @@ class Coder:
         self.future_aux = {w for w, k in words.items() if "future" in k}
         self.obligation_heads = {w for w, k in words.items() if "obligation-head" in k}
         self.intent_codes = kb.intent_codes()
+        self.condition = kb.event_prepositions().condition  # "if", "unless"
 
     def plover(self, trig: kb.Trigger, code: str | None = None) -> str:
         """The trigger's own PLOVER type, else its CAMEO code's."""
@@ -31,7 +32,7 @@ class Coder:
 
     def modality(self, tok: Token, current: str, reported: bool = False) -> str:
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
-        conditional = any(c.dep_ == "mark" and c.lower_ == "if" for c in tok.children)
+        conditional = any(c.dep_ == "mark" and c.lower_ in self.condition for c in tok.children)
         if reported and not conditional and "would" in aux:
             aux = (aux - {"would"}) | {"will"}  # "said it would allow": the future of reported speech
         if aux & self.hypothetical_aux or conditional:

@@ -18,13 +18,18 @@ from .context import StoryContext
 POLITICAL_ROLES = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "IGO", "NGO", "SPY", "PTY", "LEG", "ELI", "INS",
                    "REF", "CRM", "ETH", "REL", "UAF", "SEP", "IMG"}
 PEOPLE_POS = ("PRON", "NUM")
-VERBAL = (1, 3)  # CAMEO quad classes of words rather than deeds (verbal cooperation, verbal conflict)
+VERBAL = (1, 3)
+ARMED_ROLES = {"MIL", "REB", "COP", "CRM", "SPY", "UAF", "IMG", "SEP", "INS"}
+POLITICIAN_ROLES = {"GOV", "PTY", "LEG", "ELI", "OPP"}  # CAMEO quad classes of words rather than deeds (verbal cooperation, verbal conflict)
 
 
 class Guards:
     def __init__(self) -> None:
         self.senses = kb.senses()
         self.no_comment = {k.split(":", 1)[1] for k in self.senses if k.startswith("no-comment:")}
+        self.campaign = {k.split(":", 1)[1] for k in self.senses if k.startswith("campaign:")}
+        self.verbal = {k.split(":", 1)[1] for k in self.senses if k.startswith("verbal:")}
+        self.question = {k.split(":", 1)[1] for k in self.senses if k.startswith("question:")}
         self.speech = set(kb.speech_verbs())
         self.object_nouns = kb.object_nouns()
         self.role_nouns = kb.roles()
@@ -36,6 +41,10 @@ class Guards:
     def sense_ok(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
         """Whether the trigger's object fits the political sense ("executed two prisoners", not
         "executed two licenses"; "attacked the convoy", not "attacked the plan")."""
+        if plover == "PROTEST" and tok.pos_ == "NOUN" and self._campaign_event(ctx, tok):
+            return False
+        if trig.lemma in self.question and tok.pos_ == "VERB" and self._question(tok):
+            return False
         need = self.senses.get(trig.lemma) or self.senses.get(f"type:{plover}")
         if need is None or tok.pos_ == "NOUN":
             return True
@@ -48,6 +57,52 @@ class Guards:
         if obj is None:
             return True
         return self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj))
+
+    def verbal_attack(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, source_ids: list[str],
+                      target_ids: list[str]) -> bool:
+        """A violent word between politicians that names criticism, not force ("Bush fired at
+        Trump", "Trump slammed Cruz"): the word is a `verbal:` row of kb/senses.tsv, the source and
+        target are all named persons, none armed, at least one a politician, and no weapon or
+        physical target is its object."""
+        if trig.lemma not in self.verbal or not source_ids or not target_ids:
+            return False
+        actors = [ctx.actors.get(i) for i in [*source_ids, *target_ids]]
+        if not all(a is not None and a.kind == "person" and a.role not in ARMED_ROLES for a in actors):
+            return False  # "a gunman shot the senator", "troops fired at": force
+        if not any(a.role in POLITICIAN_ROLES for a in actors):
+            return False
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        return obj is None or not (self.object_nouns.get(obj.lemma_.lower()) == "target" or obj.i in ctx.place_of_token)
+
+    @staticmethod
+    def _question(tok: Token) -> bool:
+        """Asking a question: an "if"/"whether" or wh- clause, an "about" phrase, or an agentless
+        passive with nothing asked for ("when asked on television")."""
+        for c in tok.children:
+            if c.dep_ in ("ccomp", "advcl", "xcomp") and (
+                    any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+                    or any(w.tag_ in ("WDT", "WP", "WRB") and w.i < c.i for w in c.subtree)):
+                return True
+            if c.dep_ == "prep" and c.lower_ == "about":
+                return True
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or tok.tag_ == "VBN"
+        return passive and not any(c.dep_ in ("agent", "xcomp", "dobj") or (c.dep_ == "prep" and c.lower_ == "for")
+                                   for c in tok.children)
+
+    def _campaign_event(self, ctx: StoryContext, tok: Token) -> bool:
+        """A rally a candidate or party holds ("Trump rallies", "his campaign rallies"): its possessor
+        or a name before it is a person or party, or a campaign word (kb/senses.tsv) modifies it."""
+        for c in tok.children:
+            if c.dep_ not in ("poss", "compound", "amod", "nmod") or c.i > tok.i:
+                continue
+            if c.lemma_.lower() in self.campaign:
+                return True
+            actors = [ctx.actors.get(a) for a in ctx.doc._.token_actors.get(c.i, ())]
+            if any(a is not None and (a.kind == "person" or a.role == "PTY") for a in actors):
+                return True
+            if c.ent_type_ == "PERSON":
+                return True
+        return False
 
     def sense_confirmed(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> bool:
         """Whether the word has a sense condition (kb/senses.tsv) and its object meets it outright

@@ -15,7 +15,7 @@ import re
 from spacy.tokens import Token
 
 from ... import kb
-from ..syntax import CLAUSE_DEPS, lemma_forms, subject_of
+from ..syntax import CLAUSE_DEPS, antecedent, lemma_forms, subject_of
 from .context import StoryContext
 
 MAX_PER_ROLE = 4  # coordinated actors kept per role: "A, B and C" is three events, a list of twenty is noise
@@ -27,6 +27,9 @@ PHRASE_POS = ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "X")
 # bodies of a state whose country their own words may name ("the U.N. war crimes court"); a firm
 # named with a demonym ("a Dutch electronics firm") stays a firm
 STATE_ROLES = {"GOV", "MIL", "COP", "JUD", "SPY", "LEG", "IGO"}
+# a state's forces, and the sources that command them (the country itself or its government)
+FORCE_ROLES = {"MIL", "COP"}
+STATE_SOURCE_ROLES = {"GOV"}
 
 
 class RoleFinder:
@@ -39,6 +42,20 @@ class RoleFinder:
         # while a target is sought: the source's actor ids and countries, so that a phrase the source
         # owns ("Syria offered its troops") is not taken for the recipient
         self._owner: tuple[set[str], set[str]] = (set(), set())
+        # while a source is sought: the prepositions the frame names the target with, which inside
+        # the source's phrase belong to the act ("the withdrawal of troops from X": X is whence)
+        self._target_preps: frozenset[str] = frozenset()
+        self.ethnic = kb.ethnic_words()
+        cameo = kb.cameo()
+        # a verb's PLOVER type in the trigger lexicon (its first plain row), for a complement's frame
+        self.verb_types: dict[str, str] = {}
+        for (pos, lemma), rows in kb.triggers().items():
+            # its plain row, else a particle row ("pull out"): the verb's main sense
+            plain = next((r for r in rows if not r.particle and not r.objects),
+                         next((r for r in rows if not r.objects), None)) if pos == "VERB" else None
+            if plain is not None:
+                self.verb_types[lemma] = plain.plover or (cameo[plain.cameo].plover if plain.cameo in cameo else "")
+        self._where: str | None = None  # the country the current trigger's act happens in, if named
 
     # ---- reported speech ----
     def speech_ancestor(self, tok: Token) -> tuple[Token | None, str | None]:
@@ -62,6 +79,7 @@ class RoleFinder:
         """Actors of the phrase headed by tok, one list entry per coordinated member."""
         if tok is None:
             return []
+        tok = antecedent(tok)
         members = [tok] if tok.dep_ == "conj" else [tok, *(c for c in tok.conjuncts if c.i > tok.i)]
         out: list[str] = []
         for m in members:
@@ -71,6 +89,9 @@ class RoleFinder:
     def _member(self, ctx: StoryContext, tok: Token, depth: int) -> list[str]:
         if self._owned(ctx, tok):
             return []
+        if self._where is not None and self._ethnic(tok):
+            # "ethnic Albanians demonstrated in Serbia": a group of the country the act happens in
+            return ctx.country_actor(self._where)
         ids = ctx.doc._.token_actors.get(tok.i)
         if ids:
             if depth < 3 and all(not ctx.country_of(i) and ctx.actors[i].kind not in ("person", "country")
@@ -108,16 +129,18 @@ class RoleFinder:
                     return found
         for c in children:  # then a demonym or name before the noun: "Belarusian diplomats", "an Indian proposal"
             if c.dep_ in MODIFIER_DEPS and c.i < tok.i:
-                found = self.modifier_actors(ctx, c)
-                if found:
-                    return found
+                # one compound deeper too: "US Predator attacks", "a Russian navy ship"
+                for m in [c, *(g for g in c.children if g.dep_ in MODIFIER_DEPS and g.i < c.i)]:
+                    found = self.modifier_actors(ctx, m)
+                    if found:
+                        return found
         for c in children:
             if c.dep_ == "appos":  # "Kofi Annan, UN secretary-general"
                 found = self.phrase_actors(ctx, c, depth + 1)
                 if found:
                     return found
         for c in children:
-            if c.dep_ == "prep" and c.lower_ in OWNER_PREPS:
+            if c.dep_ == "prep" and c.lower_ in OWNER_PREPS and c.lower_ not in self._target_preps:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         found = self.phrase_actors(ctx, g, depth + 1)
@@ -130,6 +153,11 @@ class RoleFinder:
                 if found:
                     return found
         return []
+
+    def _ethnic(self, tok: Token) -> bool:
+        """A demonym phrase naming an ethnic group: "ethnic Albanians", "the Kurdish minority"."""
+        return tok.pos_ in ("NOUN", "PROPN") and (tok.lemma_.lower() in self.ethnic or any(
+            c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.ethnic for c in tok.children))
 
     def _owned(self, ctx: StoryContext, tok: Token) -> bool:
         """A phrase the source owns ("its troops", "their forces") while a target is sought."""
@@ -209,6 +237,10 @@ class RoleFinder:
 
     def host(self, ctx: StoryContext, tok: Token) -> list[str]:
         """The country of a place the act is aimed at (object) or happens in (place preposition)."""
+        return ctx.country_actor(self.host_country(ctx, tok))
+
+    def host_country(self, ctx: StoryContext, tok: Token) -> str | None:
+        """host's country code, without adding the country to the story's actors."""
         cands = [c for c in tok.children if c.dep_ == "dobj"]
         cands += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in self.preps.place
                   for g in c.children if g.dep_ == "pobj"]
@@ -217,8 +249,8 @@ class RoleFinder:
                 for t in c.subtree:
                     country = self.place_country(ctx, t)
                     if country:
-                        return ctx.country_actor(country)
-        return []
+                        return country
+        return None
 
     def slot(self, ctx: StoryContext, tok: Token, name: str, noun: bool) -> list[str]:
         light = self.light_verb(tok) if noun else None
@@ -233,7 +265,15 @@ class RoleFinder:
         if name == "subj":
             return self.subject(ctx, tok)
         if name == "light-subj":
-            return self.subject(ctx, light) if light is not None else []
+            if light is None:
+                return []
+            found = self.subject(ctx, light)
+            if not found and not any(c.dep_ == "agent" for c in light.children):
+                # "forces were engaged in shelling", "police were involved in the raid": a support
+                # verb's passive form states what its subject does
+                subj = next((c for c in light.children if c.dep_ == "nsubjpass" and c.i != tok.i), None)
+                found = self.phrase_actors(ctx, subj) if subj is not None else []
+            return found
         if name == "dobj":
             return next((self.phrase_actors(ctx, c) for c in tok.children if c.dep_ == "dobj"), [])
         if name == "iobj":
@@ -262,9 +302,25 @@ class RoleFinder:
             return []
         if name == "host":
             return self.host(ctx, tok)
+        if name == "host-gov":  # the government of the country the act happens in
+            return ctx.government_actor(self.host_country(ctx, tok))
+        if name == "own-gov":
+            # the government of the source's own country, when the source is not that government
+            ids = self._owner[0]
+            homes = {ctx.country_of(i) for i in ids} - {None}
+            if len(homes) != 1 or any(ctx.actors[i].role == "GOV" for i in ids if i in ctx.actors):
+                return []
+            return ctx.government_actor(homes.pop())
         if name.startswith("prep:"):
             prep = name[5:]
-            holders = [tok] + ([light] if light is not None else []) + ([] if noun else self._objects(tok))
+            # a noun's own "of" object may hold it too (the parser's attachment): "the withdrawal of
+            # troops from X", "an attack by rebels on X"
+            inner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "by")
+                     for g in c.children if g.dep_ == "pobj"] if noun else self._objects(tok)
+            # a verb's particle may hold it too: "pulled out of X" ("of" under "out")
+            particles = [] if noun else [c for c in tok.children if c.dep_ in ("prt", "prep")
+                                         and not any(g.dep_ == "pobj" for g in c.children)]
+            holders = [tok] + particles + ([light] if light is not None else []) + inner
             for h in holders:
                 for pobj in self._pobjs(h, prep):
                     found = self.phrase_actors(ctx, pobj)
@@ -274,10 +330,22 @@ class RoleFinder:
         if name == "comp-target":
             for c in tok.children:
                 if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
-                    frame = kb.frame_for(c.lemma_.lower(), "VERB", "")
+                    # the complement's own frame: its lexicon type's when the lexicon knows the verb
+                    # ("threatened to pull out of NATO": RETREAT, whose recipient "of" names)
+                    frame = kb.frame_for(c.lemma_.lower(), "VERB", self.verb_types.get(c.lemma_.lower(), ""))
                     found = self.targets(ctx, c, [s for s in frame.target if s not in ("comp-target", "any")], False)
                     if found:
                         return found
+            return []
+        if name == "condition":
+            # "threatened to cut ties if Y ...", "unless Y lifts the ban": whose act the condition names
+            for verb in [tok, *(c for c in tok.children if c.dep_ in ("xcomp", "ccomp"))]:
+                for c in verb.children:
+                    if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.preps.condition
+                                                 for m in c.children):
+                        found = self.subject(ctx, c)
+                        if found:
+                            return found
             return []
         if name == "any":
             for np in self._verb_phrase_nps(tok):
@@ -321,27 +389,49 @@ class RoleFinder:
             found = self.slot(ctx, tok, name, noun)
             if name == "between":
                 found = found[1:] if not ids else found
-            target = [t for t in found if t not in ids
+            target = [t for t in found if t not in ids and not self._own_forces(ctx, t, ids)
                       and not (ctx.actors[t].kind == "country" and ctx.actors[t].country in home)]
             if target:
                 return target
         return []
 
+    @staticmethod
+    def _own_forces(ctx: StoryContext, target: str, source_ids: set[str]) -> bool:
+        """A state's own armed forces or police are what it acts with, not whom it acts on:
+        "Russia moved troops toward the border", "Britain mobilized army reservists"."""
+        t = ctx.actors.get(target)
+        if t is None or t.role not in FORCE_ROLES or not t.country:
+            return False
+        states = [ctx.actors[i] for i in source_ids if i in ctx.actors]
+        return bool(states) and all(a.country == t.country and (a.kind == "country" or a.role in STATE_SOURCE_ROLES)
+                                    for a in states)
+
     # ---- roles of a trigger ----
     def assign(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, plover: str) -> tuple[list[str], list[str]]:
         noun = tok.pos_ == "NOUN"
         frame = kb.frame_for(trig.lemma, "NOUN" if noun else "VERB", plover)
+        self._where = self.host_country(ctx, tok)
+        try:
+            return self._assign(ctx, tok, frame, noun)
+        finally:
+            self._where = None
+
+    def _assign(self, ctx: StoryContext, tok: Token, frame: kb.Frame, noun: bool) -> tuple[list[str], list[str]]:
         passive = not noun and any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
         source: list[str] = []
         target: list[str] = []
-        for name in frame.source:
-            found = self.slot(ctx, tok, name, noun)
-            if name == "between" and found:
-                source, target = found[:1], found[1:]
-                break
-            if found:
-                source = found
-                break
+        self._target_preps = frozenset(s[5:] for s in frame.target if s.startswith("prep:")) - {"of"}
+        try:
+            for name in frame.source:
+                found = self.slot(ctx, tok, name, noun)
+                if name == "between" and found:
+                    source, target = found[:1], found[1:]
+                    break
+                if found:
+                    source = found
+                    break
+        finally:
+            self._target_preps = frozenset()
         slots = list(frame.target)
         if passive:  # the passive's subject is who the act was done to
             slots = ["subjpass"] + [s for s in slots if s not in ("dobj", "comp")]
