@@ -86,3 +86,19 @@ def test_jobs_2_gives_the_same_database_as_jobs_1(tmp_path):
     assert two.stories == len(texts)
     a, b = dump(tmp_path / "one.duckdb"), dump(tmp_path / "two.duckdb")
     assert a["events"] and a == b
+
+
+def test_workers_share_the_cores_among_their_math_threads(monkeypatch):
+    """Each worker's BLAS/OpenMP threads get cores / jobs (at least one); a user's own setting stays."""
+    from storyline import workers
+
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 8)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
+    assert workers._thread_limits(2) == {"OMP_NUM_THREADS": "4", "MKL_NUM_THREADS": "4"}
+    assert workers._thread_limits(16)["OMP_NUM_THREADS"] == "1"
+    with workers._environ(workers._thread_limits(4)):
+        assert workers.os.environ["OMP_NUM_THREADS"] == "2"
+    assert "OMP_NUM_THREADS" not in workers.os.environ
+    assert workers.os.environ["OPENBLAS_NUM_THREADS"] == "3"
