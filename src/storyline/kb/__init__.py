@@ -269,7 +269,7 @@ def cameo_frames() -> dict[str, tuple[str, ...]]:
     """Verb lemma -> the target prepositions its CAMEO 2.0 patterns mark (kb/cameo_frames.tsv, built
     by scripts/build_event_kb.py from the patterns' "+" markers), as frame slots."""
     return {r["lemma"]: tuple(x for x in r["target"].split("|") if x)
-            for r in _header_rows("cameo_frames.tsv", ["lemma", "target", "block", "patterns"])}
+            for r in _header_rows("cameo_frames.tsv", ["lemma", "target", "block", "marked"])}
 
 
 # frame slots that name the act's own object, tried before any preposition
@@ -352,7 +352,7 @@ def cameo_triggers() -> dict[tuple[str, str], list[Trigger]]:
     """Broad verb triggers converted from the CAMEO 2.0 dictionary (kb/cameo_verbs.tsv, built by
     scripts/build_event_kb.py): candidates for the learned layer, flagged "cameo"."""
     out: dict[tuple[str, str], list[Trigger]] = {}
-    for r in _header_rows("cameo_verbs.tsv", ["lemma", "particle", "object", "cameo", "block", "pattern"]):
+    for r in _header_rows("cameo_verbs.tsv", ["lemma", "particle", "object", "cameo", "block", "pattern_no"]):
         t = Trigger("VERB", r["lemma"], r["particle"], tuple(o for o in r["object"].split("|") if o), r["cameo"],
                     "", "", frozenset({"cameo"}))
         out.setdefault(("VERB", t.lemma), []).append(t)
