@@ -18,18 +18,18 @@ from .context import StoryContext
 POLITICAL_ROLES = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "IGO", "NGO", "SPY", "PTY", "LEG", "ELI", "INS",
                    "REF", "CRM", "ETH", "REL", "UAF", "SEP", "IMG"}
 PEOPLE_POS = ("PRON", "NUM")
-VERBAL = (1, 3)
+VERBAL = (1, 3)  # CAMEO quad classes of words rather than deeds (verbal cooperation, verbal conflict)
 ARMED_ROLES = {"MIL", "REB", "COP", "CRM", "SPY", "UAF", "IMG", "SEP", "INS"}
-POLITICIAN_ROLES = {"GOV", "PTY", "LEG", "ELI", "OPP"}  # CAMEO quad classes of words rather than deeds (verbal cooperation, verbal conflict)
+POLITICIAN_ROLES = {"GOV", "PTY", "LEG", "ELI", "OPP"}
 
 
 class Guards:
     def __init__(self) -> None:
         self.senses = kb.senses()
-        self.no_comment = {k.split(":", 1)[1] for k in self.senses if k.startswith("no-comment:")}
-        self.campaign = {k.split(":", 1)[1] for k in self.senses if k.startswith("campaign:")}
-        self.verbal = {k.split(":", 1)[1] for k in self.senses if k.startswith("verbal:")}
-        self.question = {k.split(":", 1)[1] for k in self.senses if k.startswith("question:")}
+        # word lists kept in kb/senses.tsv as "kind:word" rows
+        self.no_comment, self.campaign, self.verbal, self.question = (
+            {k.split(":", 1)[1] for k in self.senses if k.startswith(f"{kind}:")}
+            for kind in ("no-comment", "campaign", "verbal", "question"))
         self.speech = set(kb.speech_verbs())
         self.object_nouns = kb.object_nouns()
         self.role_nouns = kb.roles()
@@ -54,9 +54,7 @@ class Guards:
             return bool(comp) and not any(c.dep_ == "xcomp" and (c.lemma_.lower() in self.speech or c.lemma_.lower()
                                                                 in self.no_comment) for c in comp)
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        if obj is None:
-            return True
-        return self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj))
+        return obj is None or self._object_fits(ctx, obj, need)
 
     def verbal_attack(self, ctx: StoryContext, tok: Token, trig: kb.Trigger, source_ids: list[str],
                       target_ids: list[str]) -> bool:
@@ -111,7 +109,11 @@ class Guards:
         if need not in ("person", "target") or tok.pos_ == "NOUN":
             return False
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        return obj is not None and (self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj)))
+        return obj is not None and self._object_fits(ctx, obj, need)
+
+    def _object_fits(self, ctx: StoryContext, obj: Token, need: str) -> bool:
+        """Whether an object meets a sense condition: people for both, a hittable thing for "target"."""
+        return self._people(ctx, obj) or (need == "target" and self._hittable(ctx, obj))
 
     def _people(self, ctx: StoryContext, tok: Token) -> bool:
         if ctx.doc._.token_actors.get(tok.i) or tok.ent_type_ in ("PERSON", "NORP", "ORG"):
